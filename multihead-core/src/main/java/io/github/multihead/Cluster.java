@@ -1,0 +1,237 @@
+package io.github.multihead;
+
+import io.github.multihead.exec.Interceptor;
+import io.github.multihead.exec.Transport;
+import io.github.multihead.internal.engine.Engine;
+import io.github.multihead.internal.engine.Journal;
+import io.github.multihead.internal.text.Redactor;
+import io.github.multihead.phases.Phases;
+import io.github.multihead.plan.DeployOptions;
+import io.github.multihead.plan.HealthResult;
+import io.github.multihead.plan.Phase;
+import io.github.multihead.plan.Plan;
+import io.github.multihead.plan.RunListener;
+import io.github.multihead.plan.RunReport;
+import io.github.multihead.plan.Sleeper;
+import io.github.multihead.plan.StepEvent;
+import io.github.multihead.spec.ClusterSpec;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A {@link ClusterSpec} bound to a {@link Transport}: the entry point.
+ *
+ * <pre>{@code
+ * ClusterSpec spec = SpecLoader.create().load(Path.of("cluster.yaml"));
+ * try (Cluster cluster = Cluster.builder().spec(spec).transport(transport).build()) {
+ *   System.out.print(cluster.plan().toText());   // dry run
+ *   RunReport report = cluster.deploy();          // throws StepFailedException on failure
+ * }
+ * }</pre>
+ *
+ * <p>Without a transport, {@link #plan()} is an offline plan: no node is contacted.
+ */
+public final class Cluster implements AutoCloseable {
+  private final ClusterSpec spec;
+  private final Transport transport;
+  private final List<Phase> phases;
+  private final RunListener listener;
+  private final Clock clock;
+  private final Sleeper sleeper;
+
+  private Cluster(Builder b) {
+    this.spec = Objects.requireNonNull(b.spec, "spec");
+    Transport t = b.transport;
+    if (t != null && !b.interceptors.isEmpty()) {
+      t = t.with(b.interceptors);
+    }
+    this.transport = t;
+    this.phases = List.copyOf(b.phases == null ? Phases.standard() : b.phases);
+    Set<Integer> numbers = new HashSet<>();
+    for (Phase p : phases) {
+      if (!numbers.add(p.number())) {
+        throw new IllegalArgumentException("two phases have number " + p.number());
+      }
+    }
+    this.clock = b.clock;
+    this.sleeper = b.sleeper != null ? b.sleeper : (b.clock instanceof Sleeper ? (Sleeper) b.clock : Sleeper.system());
+    List<RunListener> listeners = new ArrayList<>(b.listeners);
+    if (b.journal != null) {
+      listeners.add(0, new Journal(b.journal, Redactor.of(spec.secrets()), clock));
+    }
+    this.listener = fanOut(listeners);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public ClusterSpec spec() {
+    return spec;
+  }
+
+  /** The phases this cluster runs, in order. */
+  public List<Phase> phases() {
+    return phases;
+  }
+
+  /** The transport, if this cluster has one (an offline cluster does not). */
+  public Optional<Transport> transport() {
+    return Optional.ofNullable(transport);
+  }
+
+  /** A dry run of every phase. */
+  public Plan plan() {
+    return plan(DeployOptions.all());
+  }
+
+  /**
+   * A dry run: each step's need, commands and file diffs, per phase and node. With a transport,
+   * nodes are contacted read-only (checks and probes run; nothing else is allowed to); without
+   * one, no node is contacted and every check reads "unknown".
+   */
+  public Plan plan(DeployOptions options) {
+    return engine().plan(options);
+  }
+
+  /** Deploys every phase. */
+  public RunReport deploy() {
+    return deploy(DeployOptions.all());
+  }
+
+  /**
+   * Runs the selected phases: per node, each step whose check says so; then each phase's
+   * postconditions.
+   *
+   * @throws io.github.multihead.plan.StepFailedException when a step fails
+   * @throws io.github.multihead.plan.PostconditionFailedException when a phase's result does not hold
+   * @throws IllegalStateException without a transport
+   */
+  public RunReport deploy(DeployOptions options) {
+    return engine().deploy(options);
+  }
+
+  private Engine engine() {
+    return new Engine(spec, phases, transport, listener, clock, sleeper);
+  }
+
+  @Override
+  public void close() {
+    if (transport != null) {
+      transport.close();
+    }
+  }
+
+  private static RunListener fanOut(List<RunListener> listeners) {
+    List<RunListener> all = List.copyOf(listeners);
+    return new RunListener() {
+      @Override
+      public void runStarted(String runId) {
+        all.forEach(l -> l.runStarted(runId));
+      }
+
+      @Override
+      public void phaseStarted(int number, String name, List<String> nodes) {
+        all.forEach(l -> l.phaseStarted(number, name, nodes));
+      }
+
+      @Override
+      public void stepFinished(StepEvent event) {
+        all.forEach(l -> l.stepFinished(event));
+      }
+
+      @Override
+      public void postconditionChecked(int phaseNumber, String check, HealthResult result) {
+        all.forEach(l -> l.postconditionChecked(phaseNumber, check, result));
+      }
+
+      @Override
+      public void phaseFinished(int number, String name, boolean succeeded) {
+        all.forEach(l -> l.phaseFinished(number, name, succeeded));
+      }
+
+      @Override
+      public void runFinished(RunReport report) {
+        all.forEach(l -> l.runFinished(report));
+      }
+    };
+  }
+
+  /** Builds a {@link Cluster}. */
+  public static final class Builder {
+    private ClusterSpec spec;
+    private Transport transport;
+    private List<Phase> phases;
+    private final List<RunListener> listeners = new ArrayList<>();
+    private final List<Interceptor> interceptors = new ArrayList<>();
+    private Path journal;
+    private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper;
+
+    private Builder() {}
+
+    public Builder spec(ClusterSpec spec) {
+      this.spec = spec;
+      return this;
+    }
+
+    /** How nodes are reached; leave unset for offline plans. */
+    public Builder transport(Transport transport) {
+      this.transport = transport;
+      return this;
+    }
+
+    /** Replaces the phases (default: {@link Phases#standard()}). */
+    public Builder phases(List<Phase> phases) {
+      this.phases = new ArrayList<>(phases);
+      return this;
+    }
+
+    /** Adds a phase to the current list (the standard ones unless replaced). */
+    public Builder addPhase(Phase phase) {
+      if (phases == null) {
+        phases = new ArrayList<>(Phases.standard());
+      }
+      phases.add(phase);
+      return this;
+    }
+
+    public Builder listener(RunListener listener) {
+      listeners.add(listener);
+      return this;
+    }
+
+    /** Wraps every command (outermost first). */
+    public Builder interceptor(Interceptor interceptor) {
+      interceptors.add(interceptor);
+      return this;
+    }
+
+    /** Appends JSON lines to {@code file} for every run (redacted). */
+    public Builder journal(Path file) {
+      this.journal = file;
+      return this;
+    }
+
+    /** The clock for timestamps and timeouts; a clock that is also a {@link Sleeper} sleeps too. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock);
+      return this;
+    }
+
+    public Builder sleeper(Sleeper sleeper) {
+      this.sleeper = sleeper;
+      return this;
+    }
+
+    public Cluster build() {
+      return new Cluster(this);
+    }
+  }
+}

@@ -1,0 +1,17 @@
+package io.github.multihead;
+
+/**
+ * The root of every exception this library throws on purpose. Unchecked, like Guava's and OkHttp's
+ * failures; its message always fits on one line and never contains a secret.
+ */
+public class MultiheadException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public MultiheadException(String message) {
+    super(message);
+  }
+
+  public MultiheadException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

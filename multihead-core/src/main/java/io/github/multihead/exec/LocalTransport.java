@@ -1,0 +1,137 @@
+package io.github.multihead.exec;
+
+import io.github.multihead.internal.text.BoundedOutput;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs commands on this machine with {@link ProcessBuilder}: argv is passed to the kernel as is, no
+ * shell in between. {@code sudo} commands get {@code sudo -n} unless we already are root. On
+ * timeout the process and all its descendants are killed.
+ */
+public final class LocalTransport implements Transport {
+  private final Node node;
+
+  private LocalTransport(Node node) {
+    this.node = node;
+  }
+
+  /** A transport whose every executor runs on this machine, named {@code localhost}. */
+  public static LocalTransport create() {
+    return new LocalTransport(Node.local());
+  }
+
+  /** The executor for this machine, whatever node is asked for. */
+  public NodeExecutor executor() {
+    return executor(node);
+  }
+
+  @Override
+  public NodeExecutor executor(Node requested) {
+    return new LocalExecutor(requested);
+  }
+
+  @Override
+  public void close() {}
+
+  private static final class LocalExecutor implements NodeExecutor {
+    private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
+    private final Node node;
+
+    LocalExecutor(Node node) {
+      this.node = node;
+    }
+
+    @Override
+    public Node node() {
+      return node;
+    }
+
+    @Override
+    public CommandResult run(Command command) {
+      List<String> argv = new ArrayList<>();
+      if (command.sudo() && !ROOT) {
+        argv.addAll(List.of("sudo", "-n", "--"));
+      }
+      argv.addAll(command.argv());
+      ProcessBuilder pb = new ProcessBuilder(argv);
+      pb.environment().putAll(command.env());
+      command.workdir().ifPresent(dir -> pb.directory(new java.io.File(dir)));
+      long start = System.nanoTime();
+      Process process;
+      try {
+        process = pb.start();
+      } catch (IOException e) {
+        throw new TransportException(node.hostname(), "cannot run `" + command.display() + "`: " + e.getMessage(), e);
+      }
+      BoundedOutput out = new BoundedOutput();
+      BoundedOutput err = new BoundedOutput(64 * 1024, 64 * 1024);
+      Thread outPump = pump(process.getInputStream(), out, "stdout");
+      Thread errPump = pump(process.getErrorStream(), err, "stderr");
+      Thread inPump = new Thread(() -> {
+        try (OutputStream stdin = process.getOutputStream()) {
+          if (command.stdin().isPresent()) {
+            command.stdin().get().writeTo(stdin);
+          }
+        } catch (IOException ignored) {
+          // the process closed its stdin early; its exit code tells the rest
+        }
+      }, "multihead-local-stdin");
+      inPump.setDaemon(true);
+      inPump.start();
+      try {
+        boolean finished = process.waitFor(command.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        if (!finished) {
+          killTree(process);
+          throw new CommandTimeoutException(node.hostname(), command.display(), command.timeout());
+        }
+        outPump.join();
+        errPump.join();
+      } catch (InterruptedException e) {
+        killTree(process);
+        Thread.currentThread().interrupt();
+        throw new TransportException(node.hostname(), "interrupted while running `" + command.display() + "`", e);
+      }
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      return CommandResult.of(process.exitValue(), out.toByteArray(),
+          new String(err.toByteArray(), StandardCharsets.UTF_8), took);
+    }
+
+    private static void killTree(Process process) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+      try {
+        process.waitFor(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    private static Thread pump(InputStream in, OutputStream sink, String name) {
+      Thread t = new Thread(() -> {
+        try (InputStream input = in) {
+          input.transferTo(sink);
+        } catch (IOException e) {
+          if (!"Stream closed".equals(e.getMessage())) {
+            throw new UncheckedIOException(e);
+          }
+        }
+      }, "multihead-local-" + name);
+      t.setDaemon(true);
+      t.start();
+      return t;
+    }
+
+    @Override
+    public String toString() {
+      return "LocalExecutor[" + node + "]";
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package io.github.multihead.internal.engine;
+
+import com.github.difflib.DiffUtils;
+import com.github.difflib.UnifiedDiffUtils;
+import com.github.difflib.patch.Patch;
+import io.github.multihead.exec.CommandResult;
+import io.github.multihead.exec.Content;
+import io.github.multihead.exec.Command;
+import io.github.multihead.exec.Upload;
+import io.github.multihead.internal.text.Redactor;
+import io.github.multihead.plan.Check;
+import io.github.multihead.plan.Step;
+import io.github.multihead.plan.StepContext;
+import io.github.multihead.plan.StepFailedException;
+import io.github.multihead.exec.TransportException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** Renders a file, diffs it against the node's copy, writes it atomically only when different. */
+public final class FileStep implements Step {
+  private final String name;
+  private final String path;
+  private final Function<Optional<String>, Content> render;
+  private final int mode;
+  private final String owner;
+
+  public FileStep(String name, String path, Function<Optional<String>, Content> render, int mode, String owner) {
+    // Validate eagerly: a bad path or mode is a programming error, found when the phase is built.
+    Upload.of(path, Content.empty(), mode).ownedBy(owner == null ? "root" : owner);
+    this.name = name;
+    this.path = path;
+    this.render = render;
+    this.mode = mode;
+    this.owner = owner;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Check check(StepContext context) {
+    Redactor redactor = Redactor.of(context.spec().secrets());
+    if (context.offline()) {
+      Content wanted = render.apply(Optional.empty());
+      return Check.unknown("offline: node copy not read")
+          .withDiff(diff(redactor, "", wanted.redacted(), path + " (node copy unknown)"));
+    }
+    Optional<byte[]> current = context.executor().read(path);
+    Optional<String> currentText = current.map(b -> new String(b, StandardCharsets.UTF_8));
+    Content wanted = render.apply(currentText);
+    if (current.isEmpty()) {
+      return Check.run("absent").withDiff(diff(redactor, "", wanted.redacted(), "/dev/null"));
+    }
+    if (!wanted.sameBytesAs(current.get())) {
+      return Check.run("content differs")
+          .withDiff(diff(redactor, redactor.redact(currentText.get()), wanted.redacted(), path));
+    }
+    CommandResult stat = context.run(Command.of("stat", "-c", "%a %U:%G", "--", path).withSudo().asReadOnly());
+    if (!stat.ok()) {
+      return Check.run("cannot stat: " + stat.stderrTail());
+    }
+    String[] parts = stat.stdout().strip().split(" ");
+    int currentMode = Integer.parseInt(parts[0], 8);
+    String currentOwner = parts.length > 1 ? parts[1] : "";
+    String wantedOwner = owner == null ? null : (owner.contains(":") ? owner : owner + ":" + owner);
+    if (currentMode != mode) {
+      return Check.run(String.format("mode %04o, wanted %04o", currentMode, mode));
+    }
+    if (wantedOwner != null && !wantedOwner.equals(currentOwner)) {
+      return Check.run("owner " + currentOwner + ", wanted " + wantedOwner);
+    }
+    return Check.skip("up to date");
+  }
+
+  @Override
+  public void apply(StepContext context) {
+    Optional<String> currentText = Optional.empty();
+    try {
+      currentText = context.executor().read(path).map(b -> new String(b, StandardCharsets.UTF_8));
+      Upload upload = Upload.of(path, render.apply(currentText), mode);
+      context.executor().upload(owner == null ? upload : upload.ownedBy(owner));
+    } catch (TransportException e) {
+      throw new StepFailedException(context.node().hostname(), context.phaseName(), name,
+          Redactor.of(context.spec().secrets()).redact(e.getMessage()), e);
+    }
+  }
+
+  @Override
+  public List<String> preview(StepContext context) {
+    Content c = render.apply(Optional.empty());
+    return List.of(Upload.of(path, c, mode).describe().replaceFirst("\\)$", owner == null ? ")" : ", " + owner + ")"));
+  }
+
+  static String diff(Redactor redactor, String before, String after, String fromLabel) {
+    List<String> a = before.isEmpty() ? List.of() : Arrays.asList(before.split("\n", -1));
+    List<String> b = after.isEmpty() ? List.of() : Arrays.asList(after.split("\n", -1));
+    Patch<String> patch = DiffUtils.diff(a, b);
+    List<String> lines = UnifiedDiffUtils.generateUnifiedDiff(fromLabel, "planned", a, patch, 2);
+    return redactor.redact(String.join("\n", lines));
+  }
+
+  @Override
+  public String toString() {
+    return "FileStep[" + name + " " + path + "]";
+  }
+}

@@ -1,0 +1,20 @@
+package io.github.multihead.phases;
+
+import io.github.multihead.internal.phases.PreflightPhase;
+import io.github.multihead.plan.Phase;
+import java.util.List;
+
+/** The built-in phases. */
+public final class Phases {
+  private Phases() {}
+
+  /** Phase 0: read-only probes of every node, then host name, /etc/hosts, apt sources, base packages. */
+  public static Phase preflight() {
+    return new PreflightPhase();
+  }
+
+  /** Every built-in phase that exists in this version, in order. */
+  public static List<Phase> standard() {
+    return List.of(preflight());
+  }
+}

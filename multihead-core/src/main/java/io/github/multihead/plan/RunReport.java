@@ -1,0 +1,61 @@
+package io.github.multihead.plan;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The outcome of a {@code deploy}: every step event, and the failure if there was one. */
+public final class RunReport {
+  private final String runId;
+  private final List<StepEvent> events;
+  private final Duration duration;
+  private final String failure;
+
+  public RunReport(String runId, List<StepEvent> events, Duration duration, String failure) {
+    this.runId = runId;
+    this.events = List.copyOf(events);
+    this.duration = duration;
+    this.failure = failure;
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  public List<StepEvent> events() {
+    return events;
+  }
+
+  public Duration duration() {
+    return duration;
+  }
+
+  public boolean succeeded() {
+    return failure == null;
+  }
+
+  /** The one-line failure message, if the run failed. */
+  public Optional<String> failure() {
+    return Optional.ofNullable(failure);
+  }
+
+  public long changed() {
+    return events.stream().filter(StepEvent::changed).count();
+  }
+
+  public long count(StepEvent.Outcome outcome) {
+    return events.stream().filter(e -> e.outcome() == outcome).count();
+  }
+
+  /** e.g. {@code 24 steps: 3 changed, 18 unchanged, 3 probes passed, 0 failed in 12.3 s}. */
+  public String summary() {
+    return events.size() + " steps: " + changed() + " changed, " + count(StepEvent.Outcome.UNCHANGED)
+        + " unchanged, " + count(StepEvent.Outcome.PASSED) + " probes passed, "
+        + count(StepEvent.Outcome.FAILED) + " failed in " + String.format("%.1f s", duration.toMillis() / 1000.0);
+  }
+
+  @Override
+  public String toString() {
+    return "RunReport[" + runId + ": " + summary() + "]";
+  }
+}
