@@ -31,6 +31,7 @@ public final class Command {
   private final boolean readOnly;
   private final boolean idempotent;
   private final String description;
+  private final OutputListener outputListener;
 
   private Command(Builder b) {
     if (b.argv.isEmpty()) {
@@ -56,6 +57,7 @@ public final class Command {
     this.readOnly = b.readOnly;
     this.idempotent = b.idempotent || b.readOnly;
     this.description = b.description;
+    this.outputListener = b.outputListener;
   }
 
   /** A command with this argv. */
@@ -93,6 +95,7 @@ public final class Command {
     b.readOnly = readOnly;
     b.idempotent = idempotent;
     b.description = description;
+    b.outputListener = outputListener;
     return b;
   }
 
@@ -138,6 +141,11 @@ public final class Command {
 
   public Duration timeout() {
     return timeout;
+  }
+
+  /** Who receives the output line by line while the command runs. */
+  public OutputListener outputListener() {
+    return outputListener;
   }
 
   /** True if the command changes nothing on the node. */
@@ -216,6 +224,7 @@ public final class Command {
     private boolean readOnly;
     private boolean idempotent;
     private String description;
+    private OutputListener outputListener = OutputListener.none();
 
     private Builder() {}
 
@@ -272,6 +281,12 @@ public final class Command {
     /** A human description shown instead of the argv (e.g. "write /etc/hosts (0644 root:root)"). */
     public Builder description(String description) {
       this.description = description;
+      return this;
+    }
+
+    /** Receives stdout and stderr line by line while the command runs. */
+    public Builder outputListener(OutputListener listener) {
+      this.outputListener = java.util.Objects.requireNonNull(listener, "listener");
       return this;
     }
 

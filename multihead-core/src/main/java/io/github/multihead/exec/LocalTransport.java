@@ -1,6 +1,7 @@
 package io.github.multihead.exec;
 
 import io.github.multihead.internal.text.BoundedOutput;
+import io.github.multihead.internal.text.LineSplitter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -73,8 +74,10 @@ public final class LocalTransport implements Transport {
       }
       BoundedOutput out = new BoundedOutput();
       BoundedOutput err = new BoundedOutput(64 * 1024, 64 * 1024);
-      Thread outPump = pump(process.getInputStream(), out, "stdout");
-      Thread errPump = pump(process.getErrorStream(), err, "stderr");
+      Thread outPump = pump(process.getInputStream(),
+          new LineSplitter(out, command.outputListener(), OutputListener.Stream.STDOUT), "stdout");
+      Thread errPump = pump(process.getErrorStream(),
+          new LineSplitter(err, command.outputListener(), OutputListener.Stream.STDERR), "stderr");
       Thread inPump = new Thread(() -> {
         try (OutputStream stdin = process.getOutputStream()) {
           if (command.stdin().isPresent()) {
@@ -92,8 +95,9 @@ public final class LocalTransport implements Transport {
           killTree(process);
           throw new CommandTimeoutException(node.hostname(), command.display(), command.timeout());
         }
-        outPump.join();
-        errPump.join();
+        // A daemon started by the command may keep the pipes open: do not wait for it forever.
+        outPump.join(10_000);
+        errPump.join(10_000);
       } catch (InterruptedException e) {
         killTree(process);
         Thread.currentThread().interrupt();
@@ -116,8 +120,8 @@ public final class LocalTransport implements Transport {
 
     private static Thread pump(InputStream in, OutputStream sink, String name) {
       Thread t = new Thread(() -> {
-        try (InputStream input = in) {
-          input.transferTo(sink);
+        try (InputStream input = in; OutputStream output = sink) {
+          input.transferTo(output);
         } catch (IOException e) {
           if (!"Stream closed".equals(e.getMessage())) {
             throw new UncheckedIOException(e);
