@@ -97,11 +97,19 @@ public final class FileStep implements Step {
   }
 
   static String diff(Redactor redactor, String before, String after, String fromLabel) {
-    List<String> a = before.isEmpty() ? List.of() : Arrays.asList(before.split("\n", -1));
-    List<String> b = after.isEmpty() ? List.of() : Arrays.asList(after.split("\n", -1));
+    List<String> a = lines(before);
+    List<String> b = lines(after);
     Patch<String> patch = DiffUtils.diff(a, b);
     List<String> lines = UnifiedDiffUtils.generateUnifiedDiff(fromLabel, "planned", a, patch, 2);
     return redactor.redact(String.join("\n", lines));
+  }
+
+  private static List<String> lines(String text) {
+    if (text.isEmpty()) {
+      return List.of();
+    }
+    String body = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+    return Arrays.asList(body.split("\n", -1));
   }
 
   @Override

@@ -1,0 +1,85 @@
+package io.github.multihead.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.github.multihead.TestSpecs;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class SpecLoaderTest {
+  @Test
+  void seedSampleLoadsUnchanged() {
+    ValidationReport report = SpecLoader.create().environment(TestSpecs.SEED_ENV)
+        .check(TestSpecs.seedYaml(), "my_multihead_cluster.yaml");
+    assertFalse(report.hasErrors(), () -> report.errors().toString());
+    ClusterSpec spec = report.spec().orElseThrow();
+    assertEquals("test-hpc-cluster", spec.cluster().name());
+    assertEquals("cluster.example.com", spec.cluster().domain().orElseThrow());
+    assertEquals("192.168.1.100", spec.network().vip());
+    assertEquals(24, spec.network().prefixLength());
+    assertEquals("eth0", spec.network().interfaceName());
+    assertEquals("clusteradmin", spec.database().user());
+    assertEquals("192.168.1.100", spec.database().vip());
+    assertEquals(List.of("server1", "server2", "server3"),
+        spec.controllers().stream().map(Controller::hostname).collect(Collectors.toList()));
+    assertEquals(List.of(100, 90, 80), spec.controllers().stream().map(Controller::priority).collect(Collectors.toList()));
+    assertEquals(EnumSet.allOf(Service.class), spec.controllers().get(2).services());
+    assertEquals("server1", spec.vipOwner().orElseThrow().hostname());
+    assertTrue(spec.computeNodes().isEmpty());
+    assertEquals("gluster_volume", spec.gluster().volumeName());
+    assertEquals(3, spec.gluster().replicaCount());
+    assertEquals("/data/gluster/brick", spec.gluster().brickPath());
+    assertEquals("test-cluster", spec.slurm().clusterName());
+    assertEquals("accounting_storage/slurmdbd", spec.slurm().accountingStorageType());
+    assertEquals("192.168.1.100", spec.slurm().accountingStorageHost());
+    assertEquals(30, spec.backup().retentionDays());
+    assertEquals("/var/backups/cluster", spec.backup().backupDir());
+    assertEquals(Secret.of("ChangeMe123!@#"), spec.database().password());
+    assertEquals(HostKeyPolicy.STRICT, spec.ssh().hostKeyPolicy());
+    // the seed's example secrets are weak: warned, not refused
+    assertTrue(report.warnings().stream().anyMatch(p -> p.path().equals("database.password") && p.message().contains("weak")));
+  }
+
+  @Test
+  void missingEnvironmentVariableNamesVariableAndKey() {
+    Map<String, String> env = new java.util.HashMap<>(TestSpecs.SEED_ENV);
+    env.remove("REDIS_PASSWORD");
+    ValidationReport report = SpecLoader.create().environment(env).check(TestSpecs.seedYaml(), "f.yaml");
+    assertTrue(report.hasErrors());
+    assertEquals(1, report.errors().size(), report.errors().toString());
+    String line = report.errors().get(0).toString();
+    assertTrue(line.startsWith("redis.password (line 20, col 13): environment variable REDIS_PASSWORD is not set"), line);
+  }
+
+  @Test
+  void defaultsApplyWhenVariableUnset() {
+    String yaml = TestSpecs.seedYaml().replace("${REDIS_PASSWORD}", "${REDIS_PASSWORD_X:-fallback-redis-pw-0192}");
+    ClusterSpec spec = SpecLoader.create().environment(TestSpecs.SEED_ENV).parse(yaml, "f.yaml");
+    assertEquals(Secret.of("fallback-redis-pw-0192"), spec.redis().password());
+  }
+
+  @Test
+  void invalidSpecExceptionMessageIsOneLineAndNamesFirstError() {
+    String yaml = TestSpecs.seedYaml().replace("ip: 192.168.1.102", "ip: 192.168.1.300");
+    InvalidSpecException e = assertThrows(InvalidSpecException.class,
+        () -> SpecLoader.create().environment(TestSpecs.SEED_ENV).parse(yaml, "bad.yaml"));
+    assertFalse(e.getMessage().contains("\n"));
+    assertTrue(e.getMessage().contains("controllers[1].ip (line 43, col 9): '192.168.1.300' is not an IPv4 address"), e.getMessage());
+  }
+
+  @Test
+  void secretsAreRedactedInToString() {
+    ClusterSpec spec = TestSpecs.canary();
+    String text = spec.toString() + spec.database() + spec.redis() + spec.web() + spec.database().password();
+    for (String secret : TestSpecs.CANARY_ENV.values()) {
+      assertFalse(text.contains(secret), "secret leaked in toString");
+    }
+    assertTrue(text.contains("<redacted>"));
+  }
+}
