@@ -304,7 +304,7 @@ public final class SpecReader {
         gluster = gb.build();
         if (controllers != null && replica != null) {
           long glusterNodes = controllers.stream().filter(c -> c.runs(Service.GLUSTERFS)).count();
-          if (replica > glusterNodes) {
+          if (glusterNodes > 0 && replica > glusterNodes) {
             g.error("replica_count", "replica_count " + replica + " is more than the " + glusterNodes
                 + " controllers that run glusterfs");
           }
@@ -312,6 +312,15 @@ public final class SpecReader {
         if (brick != null && mount != null && (brick.startsWith(mount + "/") || mount.startsWith(brick + "/") || brick.equals(mount))) {
           g.error("mount_point", "the mount point and the brick path must not contain each other");
         }
+      }
+    }
+    boolean replicaGiven = storage != null && storage.entries.get("gluster") instanceof MappingNode
+        && ((MappingNode) storage.entries.get("gluster")).getValue().stream()
+            .anyMatch(t -> t.getKeyNode() instanceof ScalarNode && ((ScalarNode) t.getKeyNode()).getValue().equals("replica_count"));
+    if (!replicaGiven && controllers != null) {
+      long glusterNodes = controllers.stream().filter(c -> c.runs(Service.GLUSTERFS)).count();
+      if (glusterNodes > 0 && glusterNodes < gluster.replicaCount()) {
+        gluster = GlusterSettings.builder().from(gluster).replicaCount((int) glusterNodes).build();
       }
     }
     b.gluster(gluster);
