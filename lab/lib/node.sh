@@ -52,13 +52,14 @@ node_run() {
   name=$(node_name "$i")
   dir=$(node_dir "$i")
   echo "$$" >"$LAB_RUN_DIR/$name.runner.pid"
+  node_cgroup_enter "$i"
   node_mount "$i"
   repo=$(<"$LAB_RUN_DIR/repo")
   while :; do
     systemd-nspawn --quiet --boot --register=no --keep-unit --machine="$name" --hostname="$name" \
       --directory="$dir/merged" --network-bridge="$LAB_BRIDGE" --capability=all \
       --bind=/dev/fuse --bind-ro="$repo:/srv/mirror" --resolv-conf=off --timezone=off \
-      --link-journal=no --console=pipe &
+      --link-journal=no --console=passive -- --show-status=yes &
     pid=$!
     echo "$pid" >"$LAB_RUN_DIR/$name.nspawn.pid"
     rc=0
@@ -72,6 +73,34 @@ node_run() {
   rm -f "$LAB_RUN_DIR/$name.runner.pid"
 }
 
+# Mount points of the cgroup hierarchies that track processes without controlling resources:
+# cgroup2 and the named "systemd" v1 hierarchy.
+tracking_cgroup_mounts() {
+  awk '$3 == "cgroup2" || ($3 == "cgroup" && $4 ~ /(^|,)name=systemd(,|$)/) { print $2 }' /proc/mounts
+}
+
+# Moves the runner, and so its nspawn and the node, into a cgroup of its own in each tracking
+# hierarchy. Without this, nspawn started from the root cgroup (no systemd on the host) puts
+# every node into the SAME "/payload" cgroup and the nodes' systemd instances share their unit
+# cgroups (a unit of one node waits for, or signals, processes of another).
+node_cgroup_enter() {
+  local mnt dir
+  for mnt in $(tracking_cgroup_mounts); do
+    dir=$mnt/multihead-lab/node$1
+    mkdir -p "$dir"
+    echo "$BASHPID" >"$dir/cgroup.procs"
+  done
+}
+
+# Removes the lab's (empty) cgroups once no node runs.
+cgroups_cleanup() {
+  local mnt
+  for mnt in $(tracking_cgroup_mounts); do
+    [[ -d $mnt/multihead-lab ]] || continue
+    find "$mnt/multihead-lab" -depth -type d -exec rmdir {} + 2>/dev/null || true
+  done
+}
+
 # Starts the runner detached from the caller: own session, no stdin, no lock fd.
 node_spawn() {
   local i=$1 log_file
@@ -80,7 +109,7 @@ node_spawn() {
   setsid "$LAB_SELF" __run-node "$i" </dev/null >>"$log_file" 2>&1 9>&- &
   local tenths=50
   until [[ -n $(runner_pid "$i") ]]; do
-    ((tenths-- > 0)) || die "node$i: runner did not start (console: $log_file)"
+    ((tenths-- > 0)) || die "node$i: runner not running (console: $log_file)"
     sleep 0.1
   done
 }
@@ -97,7 +126,7 @@ node_wait_ready() {
   local i=$1 deadline=$((SECONDS + $2)) name ip state=""
   name=$(node_name "$i")
   ip=$(node_ip "$i")
-  until ip link show "$(node_veth "$i")" >/dev/null 2>&1; do
+  until [[ $(net_port_master "$(node_veth "$i")") == "$LAB_BRIDGE" ]]; do
     node_check_alive "$i" "$deadline"
     sleep 0.1
   done
