@@ -34,7 +34,7 @@ final class ValidateCommand implements Callable<Integer> {
     ClusterSpec spec = report.spec().orElseThrow();
     out.println("OK: " + options.config + ": cluster '" + spec.cluster().name() + "', "
         + spec.controllers().size() + " controllers, " + spec.computeNodes().size() + " compute nodes, "
-        + report.warnings().size() + " warnings");
+        + report.warnings().size() + (report.warnings().size() == 1 ? " warning" : " warnings"));
     return Main.OK;
   }
 }

@@ -1,0 +1,108 @@
+package io.github.multihead.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+  static final String SAMPLE = "../examples/my_multihead_cluster.yaml";
+  static final String CANARY = "cli-canary-db-5e1f0a9b7c3d";
+
+  @TempDir
+  Path dir;
+
+  record Result(int code, String out, String err) {}
+
+  Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  Path envFile() throws Exception {
+    Path env = dir.resolve("cluster.env");
+    Files.writeString(env, "# secrets\nexport DB_ROOT_PASSWORD='" + CANARY + "'\nREDIS_PASSWORD=cli-canary-redis-77aa\n"
+        + "SESSION_SECRET=\"cli-canary-session-88bb\"\nJWT_SECRET=cli-canary-jwt-99cc-0123456789-0123456789\n");
+    Files.setPosixFilePermissions(env, PosixFilePermissions.fromString("rw-------"));
+    return env;
+  }
+
+  @Test
+  void validateSampleExitsZero() throws Exception {
+    Result r = run("validate", "--config", SAMPLE, "--env-file", envFile().toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().startsWith("OK: ../examples/my_multihead_cluster.yaml: cluster 'test-hpc-cluster', 3 controllers, 0 compute nodes, 1 warning"), r.out());
+    assertTrue(r.err().contains("warning: slurm.accounting_storage_type (line 84, col 28)"), r.err());
+  }
+
+  @Test
+  void validateListsEveryProblemAndExitsTwoWithoutStackTrace() throws Exception {
+    String yaml = Files.readString(Path.of(SAMPLE)).replace("ip: 192.168.1.102", "ip: 192.168.1.300")
+        .replace("priority: 80", "priority: high").replace("interface: eth0", "interface: 'eth0;reboot'");
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, yaml);
+    Result r = run("validate", "-c", bad.toString(), "--env-file", envFile().toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("error: network.interface (line 10, col 14): 'eth0;reboot' is not a network interface name"), r.err());
+    assertTrue(r.err().contains("error: controllers[1].ip (line 43, col 9): '192.168.1.300' is not an IPv4 address"), r.err());
+    assertTrue(r.err().contains("error: controllers[2].priority (line 64, col 15): 'high' is not an integer"), r.err());
+    assertFalse(r.err().contains("\tat "), "no stack trace without --debug");
+    Result debug = run("validate", "-c", bad.toString(), "--env-file", envFile().toString(), "--debug");
+    assertEquals(2, debug.code());
+    assertTrue(debug.err().contains("\tat "), "stack trace with --debug");
+  }
+
+  @Test
+  void missingEnvVarExitsTwoNamingIt() {
+    Result r = run("validate", "-c", SAMPLE);
+    if (System.getenv("DB_ROOT_PASSWORD") == null) {
+      assertEquals(2, r.code());
+      assertTrue(r.err().contains("error: database.password (line 15, col 13): environment variable DB_ROOT_PASSWORD is not set"), r.err());
+    }
+  }
+
+  @Test
+  void missingFileAndBadArgumentsExitTwo() {
+    Result r = run("validate", "-c", "/nonexistent/cluster.yaml");
+    assertEquals(2, r.code());
+    assertEquals("error: config file /nonexistent/cluster.yaml does not exist or is not a file\n", r.err());
+    assertEquals(2, run("plan").code());
+    assertEquals(2, run("frobnicate").code());
+  }
+
+  @Test
+  void planTextIsGroupedAndRedacted() throws Exception {
+    Result r = run("plan", "-c", SAMPLE, "--env-file", envFile().toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("Phase 0 — preflight and base [3 nodes]"), r.out());
+    assertTrue(r.out().contains("  server2 (192.168.1.102)"), r.out());
+    assertTrue(r.out().contains("+192.168.1.103 server3.cluster.example.com server3"), r.out());
+    assertTrue(r.out().contains("Summary: 36 steps: 0 would run, 0 up to date, 36 unknown"), r.out());
+    assertFalse((r.out() + r.err()).contains("cli-canary"), "secret leaked");
+  }
+
+  @Test
+  void planJsonParses() throws Exception {
+    Result r = run("plan", "-c", SAMPLE, "--env-file", envFile().toString(), "--format", "json", "--phase", "0");
+    assertEquals(0, r.code(), r.err());
+    JsonNode root = new ObjectMapper().readTree(r.out());
+    assertEquals("test-hpc-cluster", root.get("cluster").asText());
+    assertTrue(root.get("offline").asBoolean());
+    assertEquals(36, root.get("steps").size());
+    assertEquals("unknown", root.get("steps").get(0).get("need").asText());
+    assertFalse(r.out().contains("cli-canary"));
+    Result none = run("plan", "-c", SAMPLE, "--env-file", envFile().toString(), "--format", "json", "--phase", "5");
+    assertEquals(0, new ObjectMapper().readTree(none.out()).get("steps").size());
+  }
+}

@@ -1,0 +1,51 @@
+package io.github.multihead.examples.phases;
+
+import static io.github.multihead.testing.CommandMatchers.argvStartsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.multihead.Cluster;
+import io.github.multihead.plan.PostconditionFailedException;
+import io.github.multihead.plan.RunReport;
+import io.github.multihead.spec.ClusterSpec;
+import io.github.multihead.spec.SpecLoader;
+import io.github.multihead.testing.RecordingTransport;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** How a site engineer tests a custom phase: the mock transport, no SSH, no servers, milliseconds. */
+class MotdPhaseTest {
+  static final Map<String, String> ENV = Map.of(
+      "DB_ROOT_PASSWORD", "x-db-0123456789", "REDIS_PASSWORD", "x-redis-0123456789",
+      "SESSION_SECRET", "x-session-0123456789", "JWT_SECRET", "x-jwt-0123456789-0123456789-0123456789");
+
+  final ClusterSpec spec = SpecLoader.create().environment(ENV).load(Path.of("../examples/my_multihead_cluster.yaml"));
+
+  Cluster cluster(RecordingTransport mock) {
+    return Cluster.builder().spec(spec).transport(mock).phases(List.of(new MotdPhase())).build();
+  }
+
+  @Test
+  void writesBannerOnceAndProvesIt() {
+    RecordingTransport mock = RecordingTransport.create();
+    RunReport first = cluster(mock).deploy();
+    assertEquals(3, first.changed());
+    assertEquals("This is server1, a controller of HPC cluster 'test-hpc-cluster' (normally holds the VIP 192.168.1.100).\n"
+        + "Changes here are managed by multihead.\n", mock.file("server1", "/etc/motd").orElseThrow());
+    assertTrue(mock.file("server2", "/etc/motd").orElseThrow().startsWith("This is server2, a controller"));
+    mock.assertRan("server3", argvStartsWith("grep", "-q"));
+
+    RunReport second = cluster(mock).deploy();
+    assertEquals(0, second.changed(), "a second run changes nothing");
+  }
+
+  @Test
+  void failsWhenANodeDoesNotShowIt() {
+    RecordingTransport mock = RecordingTransport.create().on("server2", argvStartsWith("grep")).respond(1, "");
+    PostconditionFailedException e = assertThrows(PostconditionFailedException.class, () -> cluster(mock).deploy());
+    assertTrue(e.getMessage().contains("`grep -q 'cluster '\"'\"'test-hpc-cluster'\"'\"'' /etc/motd` on server2 exited 1"), e.getMessage());
+  }
+}
