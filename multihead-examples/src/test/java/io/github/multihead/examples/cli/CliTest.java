@@ -42,7 +42,7 @@ class CliTest {
   void validateSampleExitsZero() throws Exception {
     Result r = run("validate", "--config", SAMPLE, "--env-file", envFile().toString());
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.out().startsWith("OK: ../examples/my_multihead_cluster.yaml: cluster 'test-hpc-cluster', 3 controllers, 0 compute nodes, 1 warning"), r.out());
+    assertTrue(r.out().startsWith("OK: ../examples/my_multihead_cluster.yaml: cluster 'test-hpc-cluster', 3 controllers, 0 compute nodes, "), r.out());
     assertTrue(r.err().contains("warning: slurm.accounting_storage_type (line 84, col 28)"), r.err());
   }
 
