@@ -37,20 +37,17 @@ public final class Targets {
   }
 
   public static Node node(ClusterSpec spec, Controller c) {
-    SshSettings ssh = spec.ssh();
-    Node n = Node.of(c.hostname(), c.ip())
-        .withUser(c.sshUser().orElse(ssh.user()))
-        .withPort(c.sshPort().orElse(ssh.port()));
-    String key = c.sshPrivateKey().orElse(ssh.privateKey().orElse(null));
-    return key == null ? n : n.withPrivateKey(key);
+    return node(spec.ssh(), c.hostname(), c.ip(), c.sshUser(), c.sshPort(), c.sshPrivateKey());
   }
 
   public static Node node(ClusterSpec spec, ComputeNode c) {
-    SshSettings ssh = spec.ssh();
-    Node n = Node.of(c.hostname(), c.ip())
-        .withUser(c.sshUser().orElse(ssh.user()))
-        .withPort(c.sshPort().orElse(ssh.port()));
-    String key = c.sshPrivateKey().orElse(ssh.privateKey().orElse(null));
-    return key == null ? n : n.withPrivateKey(key);
+    return node(spec.ssh(), c.hostname(), c.ip(), c.sshUser(), c.sshPort(), c.sshPrivateKey());
+  }
+
+  private static Node node(SshSettings ssh, String hostname, String ip, java.util.Optional<String> user,
+      java.util.OptionalInt port, java.util.Optional<String> key) {
+    Node n = Node.of(hostname, ip).withUser(user.orElse(ssh.user())).withPort(port.orElse(ssh.port()));
+    String k = key.orElse(ssh.privateKey().orElse(null));
+    return k == null ? n : n.withPrivateKey(k);
   }
 }

@@ -397,12 +397,13 @@ public final class Engine {
           return c.proceed(c.command());
         });
         if (dryRun) {
+          Interceptor guard = io.github.multihead.exec.Interceptors.readOnlyGuard();
           chain.add(c -> {
-            if (!c.command().readOnly()) {
-              throw new MultiheadException("dry run: refusing to run `" + redactor.redact(c.command().display())
-                  + "` on " + node + " (not marked read-only)");
+            try {
+              return guard.intercept(c);
+            } catch (MultiheadException e) {
+              throw new MultiheadException(redactor.redact(e.getMessage()), e);
             }
-            return c.proceed(c.command());
           });
         }
         wrapped = new InterceptingExecutor(Engine.this.executor(node), chain);

@@ -670,6 +670,17 @@ public final class SpecReader {
       return obj(entries.get(key), child(key), null);
     }
 
+    /** The key's interpolated scalar value; null when absent (recorded if required) or not a scalar. */
+    String value(String key, boolean required) {
+      if (isNull(key)) {
+        if (required) {
+          missing(key);
+        }
+        return null;
+      }
+      return scalar(entries.get(key), child(key));
+    }
+
     void missing(String key) {
       Mark m = mark(node).orElse(null);
       problems.add(new ValidationProblem(Severity.ERROR, child(key), line(m), col(m),
@@ -703,17 +714,11 @@ public final class SpecReader {
     }
 
     String string(String key, boolean required, Pattern pattern, String expected) {
-      if (isNull(key)) {
-        if (required) {
-          missing(key);
-        }
-        return null;
-      }
-      Node n = entries.get(key);
-      String v = scalar(n, child(key));
+      String v = value(key, required);
       if (v == null) {
         return null;
       }
+      Node n = entries.get(key);
       if (!pattern.matcher(v).matches()) {
         SpecReader.this.error(child(key), n, "'" + printable(v) + "' is not " + expected);
         return null;
@@ -731,17 +736,11 @@ public final class SpecReader {
     }
 
     String choice(String key, boolean required, List<String> choices) {
-      if (isNull(key)) {
-        if (required) {
-          missing(key);
-        }
-        return null;
-      }
-      Node n = entries.get(key);
-      String v = scalar(n, child(key));
+      String v = value(key, required);
       if (v == null) {
         return null;
       }
+      Node n = entries.get(key);
       if (!choices.contains(v)) {
         String hint = Similarity.closest(v, choices).map(s -> " (did you mean '" + s + "'?)").orElse("");
         SpecReader.this.error(child(key), n, "'" + printable(v) + "' is not one of " + String.join(", ", choices) + hint);
@@ -751,17 +750,11 @@ public final class SpecReader {
     }
 
     String ipv4(String key, boolean required) {
-      if (isNull(key)) {
-        if (required) {
-          missing(key);
-        }
-        return null;
-      }
-      Node n = entries.get(key);
-      String v = scalar(n, child(key));
+      String v = value(key, required);
       if (v == null) {
         return null;
       }
+      Node n = entries.get(key);
       if (parseIpv4(v) == null) {
         SpecReader.this.error(child(key), n, "'" + printable(v) + "' is not an IPv4 address");
         return null;
@@ -784,17 +777,11 @@ public final class SpecReader {
     }
 
     Integer integer(String key, boolean required, int min, int max) {
-      if (isNull(key)) {
-        if (required) {
-          missing(key);
-        }
-        return null;
-      }
-      Node n = entries.get(key);
-      String v = scalar(n, child(key));
+      String v = value(key, required);
       if (v == null) {
         return null;
       }
+      Node n = entries.get(key);
       int value;
       try {
         value = Integer.parseInt(v.strip());
@@ -810,14 +797,11 @@ public final class SpecReader {
     }
 
     Long memory(String key) {
-      if (isNull(key)) {
-        return null;
-      }
-      Node n = entries.get(key);
-      String v = scalar(n, child(key));
+      String v = value(key, false);
       if (v == null) {
         return null;
       }
+      Node n = entries.get(key);
       Matcher m = MEMORY.matcher(v.strip());
       if (!m.matches()) {
         SpecReader.this.error(child(key), n, "'" + printable(v) + "' is not a memory size (e.g. 64GB, 512M, or MiB as a number)");
@@ -834,17 +818,11 @@ public final class SpecReader {
     }
 
     Boolean bool(String key, boolean required) {
-      if (isNull(key)) {
-        if (required) {
-          missing(key);
-        }
-        return null;
-      }
-      Node n = entries.get(key);
-      String v = scalar(n, child(key));
+      String v = value(key, required);
       if (v == null) {
         return null;
       }
+      Node n = entries.get(key);
       switch (v.toLowerCase(Locale.ROOT)) {
         case "true":
           return true;
@@ -857,17 +835,11 @@ public final class SpecReader {
     }
 
     Secret secret(String key, boolean required) {
-      if (isNull(key)) {
-        if (required) {
-          missing(key);
-        }
-        return null;
-      }
-      Node n = entries.get(key);
-      String v = scalar(n, child(key));
+      String v = value(key, required);
       if (v == null) {
         return null;
       }
+      Node n = entries.get(key);
       if (v.isEmpty()) {
         SpecReader.this.error(child(key), n, "must not be empty");
         return null;
