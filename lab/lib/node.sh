@@ -92,6 +92,15 @@ node_cgroup_enter() {
   done
 }
 
+# Every process in the lab's cgroups: what is left of nodes whose nspawn or runner died.
+cgroup_lab_pids() {
+  local mnt
+  for mnt in $(tracking_cgroup_mounts); do
+    [[ -d $mnt/multihead-lab ]] || continue
+    find "$mnt/multihead-lab" -name cgroup.procs -exec cat {} + 2>/dev/null || true
+  done | sort -un
+}
+
 # Removes the lab's (empty) cgroups once no node runs.
 cgroups_cleanup() {
   local mnt
@@ -173,28 +182,37 @@ node_exec() {
     /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"
 }
 
-# Powers off the given nodes together (SIGRTMIN+4 to each node's PID 1 = systemd poweroff),
-# waits, forces what does not stop within $1 seconds; their disks are kept.
+# Powers off the given nodes together (SIGRTMIN+4 to each node's PID 1 = systemd poweroff,
+# repeated every second: a node still starting may not handle it yet), waits, kills what does not
+# stop within $1 seconds; their disks are kept.
 nodes_stop() {
-  local timeout=$1 i nspawn leader
+  local timeout=$1 i tick nspawn
   shift
-  for i in "$@"; do
-    nspawn=$(nspawn_pid "$i")
-    [[ -n $nspawn ]] || continue
-    leader=$(node_leader "$nspawn")
-    if [[ -n $leader ]]; then kill -s RTMIN+4 "$leader" 2>/dev/null || true; fi
+  local -a left=("$@") still
+  for ((tick = 0; tick < timeout * 10 && ${#left[@]} > 0; tick++)); do
+    still=()
+    for i in "${left[@]}"; do
+      nspawn=$(nspawn_pid "$i")
+      [[ -n $nspawn ]] || continue
+      still+=("$i")
+      ((tick % 10 == 0)) && node_signal_poweroff "$nspawn"
+    done
+    left=("${still[@]}")
+    ((${#left[@]} > 0)) && sleep 0.1
   done
-  for i in "$@"; do
-    nspawn=$(nspawn_pid "$i")
-    [[ -n $nspawn ]] || continue
-    if ! wait_pid_gone "$nspawn" "$timeout"; then
-      log "node$i did not power off in ${timeout}s: killing it"
-      node_kill "$i"
-    fi
+  for i in "${left[@]}"; do
+    log "node$i did not power off in ${timeout}s: killing it"
+    node_kill "$i"
   done
   for i in "$@"; do
     node_reap_runner "$i"
   done
+}
+
+node_signal_poweroff() {
+  local leader
+  leader=$(node_leader "$1")
+  if [[ -n $leader ]]; then kill -s RTMIN+4 "$leader" 2>/dev/null || true; fi
 }
 
 # Abrupt power loss: SIGKILL to the node's PID 1 (its whole PID namespace dies) and to nspawn.
