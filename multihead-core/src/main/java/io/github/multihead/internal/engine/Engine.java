@@ -402,7 +402,7 @@ public final class Engine {
             try {
               return guard.intercept(c);
             } catch (MultiheadException e) {
-              throw new MultiheadException(redactor.redact(e.getMessage()), e);
+              throw new MultiheadException(redactor.redact(e.getMessage()));
             }
           });
         }
