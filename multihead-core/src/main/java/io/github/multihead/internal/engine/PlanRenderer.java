@@ -27,7 +27,7 @@ public final class PlanRenderer {
       sb.append(" — offline: no node was contacted, so every check reads 'unknown'");
     }
     sb.append('\n');
-    sb.append("Legend: + would run   = up to date   ? unknown   (probe) read-only check\n");
+    sb.append("Legend: + would run   = up to date   ? unknown   ✓ probe passed   ✗ probe failed\n");
     Map<Integer, Map<String, List<PlannedStep>>> byPhase = new LinkedHashMap<>();
     Map<Integer, String> names = new LinkedHashMap<>();
     for (PlannedStep s : plan.steps()) {
@@ -41,7 +41,7 @@ public final class PlanRenderer {
       for (Map.Entry<String, List<PlannedStep>> node : phase.getValue().entrySet()) {
         sb.append("  ").append(node.getKey()).append('\n');
         for (PlannedStep s : node.getValue()) {
-          sb.append("    ").append(symbol(s.need())).append(' ').append(s.step());
+          sb.append("    ").append(symbol(s)).append(' ').append(s.step());
           if (s.probe()) {
             sb.append(" (probe)");
           }
@@ -57,15 +57,59 @@ public final class PlanRenderer {
         }
       }
     }
-    sb.append('\n').append("Summary: ").append(plan.steps().size()).append(" steps: ")
-        .append(plan.count(Check.Need.RUN)).append(" would run, ")
-        .append(plan.count(Check.Need.SKIP)).append(" up to date, ")
-        .append(plan.count(Check.Need.UNKNOWN)).append(" unknown\n");
+    Counts c = new Counts(plan);
+    sb.append('\n').append("Summary: ").append(c.changes).append(" steps: ")
+        .append(c.run).append(" would run, ").append(c.skip).append(" up to date, ")
+        .append(c.unknown).append(" unknown; ").append(c.probes).append(" probes: ")
+        .append(c.passed).append(" passed, ").append(c.failed).append(" failed, ")
+        .append(c.probes - c.passed - c.failed).append(" not run\n");
     return sb.toString();
   }
 
-  private static char symbol(Check.Need need) {
-    switch (need) {
+  /** Tallies of a plan: changing steps by need, probes by verdict. */
+  static final class Counts {
+    long changes;
+    long run;
+    long skip;
+    long unknown;
+    long probes;
+    long passed;
+    long failed;
+
+    Counts(Plan plan) {
+      for (PlannedStep s : plan.steps()) {
+        if (s.probe()) {
+          probes++;
+          if (s.need() == Check.Need.RUN) {
+            if (failed(s)) {
+              failed++;
+            } else {
+              passed++;
+            }
+          }
+        } else {
+          changes++;
+          if (s.need() == Check.Need.RUN) {
+            run++;
+          } else if (s.need() == Check.Need.SKIP) {
+            skip++;
+          } else {
+            unknown++;
+          }
+        }
+      }
+    }
+  }
+
+  static boolean failed(PlannedStep s) {
+    return s.reason().startsWith("PROBE FAILED");
+  }
+
+  private static char symbol(PlannedStep s) {
+    if (s.probe() && s.need() == Check.Need.RUN) {
+      return failed(s) ? '✗' : '✓';
+    }
+    switch (s.need()) {
       case RUN:
         return '+';
       case SKIP:
@@ -80,10 +124,14 @@ public final class PlanRenderer {
     root.put("cluster", plan.clusterName());
     root.put("offline", plan.offline());
     ObjectNode summary = root.putObject("summary");
-    summary.put("steps", plan.steps().size());
-    summary.put("run", plan.count(Check.Need.RUN));
-    summary.put("upToDate", plan.count(Check.Need.SKIP));
-    summary.put("unknown", plan.count(Check.Need.UNKNOWN));
+    Counts c = new Counts(plan);
+    summary.put("steps", c.changes);
+    summary.put("run", c.run);
+    summary.put("upToDate", c.skip);
+    summary.put("unknown", c.unknown);
+    summary.put("probes", c.probes);
+    summary.put("probesPassed", c.passed);
+    summary.put("probesFailed", c.failed);
     ArrayNode steps = root.putArray("steps");
     for (PlannedStep s : plan.steps()) {
       ObjectNode o = steps.addObject();

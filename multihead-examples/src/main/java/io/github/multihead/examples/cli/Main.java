@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "multihead 0.1.0",
     description = "Deploy, verify and operate a multi-head HPC controller cluster over SSH.",
-    subcommands = {ValidateCommand.class, PlanCommand.class})
+    subcommands = {ValidateCommand.class, PlanCommand.class, DeployCommand.class})
 public final class Main implements Runnable {
   public static final int OK = 0;
   public static final int FAILED = 1;
@@ -27,7 +27,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(new CommandLine(this), "a command is required (validate, plan)");
+    throw new CommandLine.ParameterException(new CommandLine(this), "a command is required (validate, plan, deploy)");
   }
 
   public static void main(String[] args) {

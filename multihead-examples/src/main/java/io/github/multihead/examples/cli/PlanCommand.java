@@ -7,6 +7,7 @@ import io.github.multihead.spec.ClusterSpec;
 import io.github.multihead.spec.InvalidSpecException;
 import io.github.multihead.spec.ValidationProblem;
 import io.github.multihead.spec.ValidationReport;
+import io.github.multihead.ssh.SshTransport;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,9 +33,10 @@ final class PlanCommand implements Callable<Integer> {
   @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
   Format format;
 
-  @Option(names = "--offline", defaultValue = "true",
-      description = "Do not contact the nodes: every check reads 'unknown' (default: ${DEFAULT-VALUE}).")
-  boolean offline;
+  @Option(names = "--connect",
+      description = "Contact the nodes over SSH (read-only: checks and probes run, nothing else may). "
+          + "Without it the plan is offline and every check reads 'unknown'.")
+  boolean connect;
 
   @Spec
   CommandSpec commandSpec;
@@ -43,9 +45,6 @@ final class PlanCommand implements Callable<Integer> {
   public Integer call() {
     if (phase != null && fromPhase != null) {
       throw new Main.BadInputException("--phase and --from-phase cannot be used together");
-    }
-    if (!offline) {
-      throw new Main.BadInputException("a plan that contacts the nodes needs the SSH transport, which this build does not have yet; use --offline");
     }
     ValidationReport report = options.check();
     if (report.hasErrors()) {
@@ -58,7 +57,11 @@ final class PlanCommand implements Callable<Integer> {
     ClusterSpec spec = report.spec().orElseThrow();
     DeployOptions selection = phase != null ? DeployOptions.onlyPhase(phase)
         : fromPhase != null ? DeployOptions.fromPhase(fromPhase) : DeployOptions.all();
-    try (Cluster cluster = Cluster.builder().spec(spec).build()) {
+    Cluster.Builder builder = Cluster.builder().spec(spec);
+    if (connect) {
+      builder.transport(SshTransport.forSpec(spec));
+    }
+    try (Cluster cluster = builder.build()) {
       Plan plan = cluster.plan(selection);
       PrintWriter out = commandSpec.commandLine().getOut();
       out.print(format == Format.json ? plan.toJson() + "\n" : plan.toText());

@@ -78,6 +78,7 @@ class CliTest {
     assertEquals(2, r.code());
     assertEquals("error: config file /nonexistent/cluster.yaml does not exist or is not a file\n", r.err());
     assertEquals(2, run("plan").code());
+    assertEquals(2, run("deploy").code());
     assertEquals(2, run("frobnicate").code());
   }
 
@@ -88,7 +89,7 @@ class CliTest {
     assertTrue(r.out().contains("Phase 0 — preflight and base [3 nodes]"), r.out());
     assertTrue(r.out().contains("  server2 (192.168.1.102)"), r.out());
     assertTrue(r.out().contains("+192.168.1.103 server3.cluster.example.com server3"), r.out());
-    assertTrue(r.out().contains("Summary: 36 steps: 0 would run, 0 up to date, 36 unknown"), r.out());
+    assertTrue(r.out().contains("Summary: 12 steps: 0 would run, 0 up to date, 12 unknown; 24 probes: 0 passed, 0 failed, 24 not run"), r.out());
     assertFalse((r.out() + r.err()).contains("cli-canary"), "secret leaked");
   }
 

@@ -1,0 +1,97 @@
+package io.github.multihead.examples.cli;
+
+import io.github.multihead.Cluster;
+import io.github.multihead.plan.DeployOptions;
+import io.github.multihead.plan.HealthResult;
+import io.github.multihead.plan.RunListener;
+import io.github.multihead.plan.RunReport;
+import io.github.multihead.plan.StepEvent;
+import io.github.multihead.spec.ClusterSpec;
+import io.github.multihead.spec.InvalidSpecException;
+import io.github.multihead.spec.ValidationProblem;
+import io.github.multihead.spec.ValidationReport;
+import io.github.multihead.ssh.SshTransport;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code multihead deploy --config F [--phase N | --from-phase N] [--force] [--journal F]}. */
+@Command(name = "deploy", description = "Run the phases on the nodes over SSH; each step only where needed.")
+final class DeployCommand implements Callable<Integer> {
+  @Mixin
+  SpecOptions options;
+
+  @Option(names = "--phase", paramLabel = "N", description = "Only phase N.")
+  Integer phase;
+
+  @Option(names = "--from-phase", paramLabel = "N", description = "Phase N and later (resume after a failure).")
+  Integer fromPhase;
+
+  @Option(names = "--force", description = "Run steps even where the node is already as wanted.")
+  boolean force;
+
+  @Option(names = "--journal", paramLabel = "FILE", defaultValue = "multihead-journal.jsonl",
+      description = "JSON-lines journal to append to (default: ${DEFAULT-VALUE}).")
+  Path journal;
+
+  @Option(names = {"-v", "--verbose"}, description = "Also print unchanged steps and passed probes.")
+  boolean verbose;
+
+  @Spec
+  CommandSpec commandSpec;
+
+  @Override
+  public Integer call() {
+    if (phase != null && fromPhase != null) {
+      throw new Main.BadInputException("--phase and --from-phase cannot be used together");
+    }
+    ValidationReport report = options.check();
+    if (report.hasErrors()) {
+      throw new InvalidSpecException(report);
+    }
+    PrintWriter out = commandSpec.commandLine().getOut();
+    PrintWriter err = commandSpec.commandLine().getErr();
+    for (ValidationProblem p : report.warnings()) {
+      err.println("warning: " + p);
+    }
+    ClusterSpec spec = report.spec().orElseThrow();
+    DeployOptions selection = (phase != null ? DeployOptions.onlyPhase(phase)
+        : fromPhase != null ? DeployOptions.fromPhase(fromPhase) : DeployOptions.all()).force(force);
+    RunListener progress = new RunListener() {
+      @Override
+      public void phaseStarted(int number, String name, List<String> nodes) {
+        out.println("phase " + number + " — " + name + " on " + String.join(", ", nodes));
+        out.flush();
+      }
+
+      @Override
+      public synchronized void stepFinished(StepEvent e) {
+        boolean quiet = e.outcome() == StepEvent.Outcome.UNCHANGED || e.outcome() == StepEvent.Outcome.PASSED;
+        if (verbose || !quiet) {
+          out.printf("  [%s] %-9s %s (%d ms)%n", e.node(), e.outcome().name().toLowerCase(java.util.Locale.ROOT),
+              e.step(), e.duration().toMillis());
+          out.flush();
+        }
+      }
+
+      @Override
+      public void postconditionChecked(int phaseNumber, String check, HealthResult result) {
+        out.println("  postcondition: " + check + " — " + (result.passed() ? "ok" : "FAILED: " + result.detail()));
+        out.flush();
+      }
+    };
+    try (Cluster cluster = Cluster.builder().spec(spec).transport(SshTransport.forSpec(spec))
+        .listener(progress).journal(journal).build()) {
+      RunReport result = cluster.deploy(selection);
+      out.println(result.summary());
+      out.println("journal: " + journal.toAbsolutePath() + " (run " + result.runId() + ")");
+    }
+    return Main.OK;
+  }
+}
