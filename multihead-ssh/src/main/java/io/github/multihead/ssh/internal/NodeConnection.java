@@ -6,7 +6,6 @@ import io.github.multihead.exec.CommandTimeoutException;
 import io.github.multihead.exec.Node;
 import io.github.multihead.exec.OutputListener;
 import io.github.multihead.exec.TransportException;
-import io.github.multihead.internal.text.BoundedOutput;
 import io.github.multihead.internal.text.LineSplitter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -302,8 +301,8 @@ public final class NodeConnection {
     private final RemoteCommand remote;
     private final CompletableFuture<CommandResult> result = new CompletableFuture<>();
     private final AtomicInteger state = new AtomicInteger(RUNNING);
-    private final BoundedOutput out = new BoundedOutput();
-    private final BoundedOutput err = new BoundedOutput(STDERR_KEEP, STDERR_KEEP);
+    private final Capture out = new Capture();
+    private final Capture err = new Capture(STDERR_KEEP, STDERR_KEEP);
     private final LineSplitter outLines;
     private final LineSplitter errLines;
     private final PidFilter pid;

@@ -60,6 +60,9 @@ public final class SshContext implements AutoCloseable {
     CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, this.settings.keepAliveMaxMissed);
     // A silent ten-minute command must not lose its session: liveness is the keepalive's job.
     CoreModuleProperties.IDLE_TIMEOUT.set(client, java.time.Duration.ZERO);
+    // Exec requests and channel closes are small packets: without NODELAY, Nagle's algorithm and the
+    // peer's delayed ACK add ~40 ms per command.
+    CoreModuleProperties.TCP_NODELAY.set(client, true);
     CoreModuleProperties.IO_CONNECT_TIMEOUT.set(client, this.settings.connectTimeout);
     CoreModuleProperties.AUTH_TIMEOUT.set(client, this.settings.connectTimeout);
     client.start();
