@@ -31,4 +31,14 @@ class BoundedOutputTest {
     assertTrue(s.endsWith("CDEF"), s);
     assertTrue(s.contains("8 bytes omitted"), s);
   }
+
+  @Test
+  void chunkedWritesAcrossTheHeadBoundary() {
+    BoundedOutput large = new BoundedOutput(4, 4);
+    large.write("1234".getBytes(StandardCharsets.UTF_8), 0, 4);
+    large.write("abcdefghij".getBytes(StandardCharsets.UTF_8), 0, 10);
+    String kept = new String(large.toByteArray(), StandardCharsets.UTF_8);
+    assertTrue(kept.startsWith("1234\n[… 6 bytes omitted …]\n"), kept);
+    assertTrue(kept.endsWith("ghij"), kept);
+  }
 }

@@ -7,7 +7,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Captures a command's output within a fixed budget: the first {@code headLimit} bytes and the
  * last {@code tailLimit} bytes are kept, the middle is counted and dropped. 100 MB of output
- * therefore costs at most head + tail bytes of memory.
+ * therefore costs at most head + tail bytes of memory; small output costs only its size (the head
+ * grows as written, the tail ring is allocated only once the head is full).
  */
 public final class BoundedOutput extends OutputStream {
   public static final int DEFAULT_HEAD = 1 << 20;
@@ -15,7 +16,8 @@ public final class BoundedOutput extends OutputStream {
 
   private final ByteArrayOutputStream head = new ByteArrayOutputStream();
   private final int headLimit;
-  private final byte[] tail;
+  private final int tailLimit;
+  private byte[] tail;
   private int tailStart;
   private int tailSize;
   private long total;
@@ -26,7 +28,7 @@ public final class BoundedOutput extends OutputStream {
 
   public BoundedOutput(int headLimit, int tailLimit) {
     this.headLimit = headLimit;
-    this.tail = new byte[Math.max(1, tailLimit)];
+    this.tailLimit = Math.max(1, tailLimit);
   }
 
   @Override
@@ -42,6 +44,9 @@ public final class BoundedOutput extends OutputStream {
       head.write(b, off, toHead);
       off += toHead;
       len -= toHead;
+    }
+    if (len > 0 && tail == null) {
+      tail = new byte[tailLimit];
     }
     for (int i = 0; i < len; i++) {
       int pos = (tailStart + tailSize) % tail.length;

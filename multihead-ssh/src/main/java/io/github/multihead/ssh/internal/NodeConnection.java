@@ -1,5 +1,7 @@
 package io.github.multihead.ssh.internal;
 
+import io.github.multihead.internal.text.BoundedOutput;
+
 import io.github.multihead.exec.Command;
 import io.github.multihead.exec.CommandResult;
 import io.github.multihead.exec.CommandTimeoutException;
@@ -301,8 +303,8 @@ public final class NodeConnection {
     private final RemoteCommand remote;
     private final CompletableFuture<CommandResult> result = new CompletableFuture<>();
     private final AtomicInteger state = new AtomicInteger(RUNNING);
-    private final Capture out = new Capture();
-    private final Capture err = new Capture(STDERR_KEEP, STDERR_KEEP);
+    private final BoundedOutput out = new BoundedOutput();
+    private final BoundedOutput err = new BoundedOutput(STDERR_KEEP, STDERR_KEEP);
     private final LineSplitter outLines;
     private final LineSplitter errLines;
     private final PidFilter pid;
