@@ -14,19 +14,7 @@ import java.util.*;
 ClusterSpec load(String path) { return SpecLoader.create().load(Path.of(path)); }
 
 /** Loads a cluster YAML, adding KEY=VALUE lines from an env file (e.g. the lab's secrets.env). */
-ClusterSpec load(String path, String envFile) throws Exception {
-  Map<String, String> env = new HashMap<>(System.getenv());
-  for (String line : Files.readAllLines(Path.of(envFile))) {
-    line = line.strip();
-    if (line.isEmpty() || line.startsWith("#")) continue;
-    if (line.startsWith("export ")) line = line.substring(7);
-    int eq = line.indexOf('=');
-    String v = line.substring(eq + 1);
-    if (v.length() >= 2 && (v.startsWith("'") && v.endsWith("'") || v.startsWith("\"") && v.endsWith("\""))) v = v.substring(1, v.length() - 1);
-    env.put(line.substring(0, eq), v);
-  }
-  return SpecLoader.create().environment(env).load(Path.of(path));
-}
+ClusterSpec load(String path, String envFile) { return SpecLoader.create().environmentFile(Path.of(envFile)).load(Path.of(path)); }
 
 /** An offline plan (no node contacted) as text. */
 String offlinePlan(ClusterSpec spec) { return Cluster.builder().spec(spec).build().plan().toText(); }

@@ -36,6 +36,46 @@ public final class SpecLoader {
     return new SpecLoader(Map.copyOf(Objects.requireNonNull(environment, "environment")));
   }
 
+  /**
+   * The same loader, with the {@code KEY=VALUE} lines of {@code file} added on top of its
+   * environment (blank lines and {@code #} comments skipped, an {@code export } prefix and one pair
+   * of surrounding quotes stripped) — the format of the lab's {@code secrets.env} and of files
+   * sourced by shells.
+   *
+   * @throws MultiheadException if the file cannot be read or a line is not {@code KEY=VALUE} (the
+   *     message names the line number, never its content, which may be a secret)
+   */
+  public SpecLoader environmentFile(Path file) {
+    java.util.List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new MultiheadException("cannot read environment file " + file + ": " + e.getMessage(), e);
+    }
+    Map<String, String> env = new java.util.HashMap<>(environment);
+    int n = 0;
+    for (String raw : lines) {
+      n++;
+      String line = raw.strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      if (line.startsWith("export ")) {
+        line = line.substring(7).strip();
+      }
+      int eq = line.indexOf('=');
+      if (eq <= 0 || !line.substring(0, eq).matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        throw new MultiheadException("environment file " + file + " line " + n + ": expected KEY=VALUE");
+      }
+      String value = line.substring(eq + 1);
+      if (value.length() >= 2 && (value.startsWith("'") && value.endsWith("'") || value.startsWith("\"") && value.endsWith("\""))) {
+        value = value.substring(1, value.length() - 1);
+      }
+      env.put(line.substring(0, eq), value);
+    }
+    return new SpecLoader(Map.copyOf(env));
+  }
+
   /** Loads and validates; throws {@link InvalidSpecException} when there are errors. */
   public ClusterSpec load(Path file) {
     return check(file).specOrThrow();

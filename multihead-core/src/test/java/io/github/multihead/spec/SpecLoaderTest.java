@@ -82,4 +82,19 @@ class SpecLoaderTest {
     }
     assertTrue(text.contains("<redacted>"));
   }
+
+  @Test
+  void environmentFileAddsVariablesAndNeverEchoesALine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path env = dir.resolve("secrets.env");
+    java.nio.file.Files.writeString(env, "# lab secrets\nexport DB_ROOT_PASSWORD='from-file-db-9f8e7d6c'\n\nREDIS_PASSWORD=\"from-file-redis-1a2b3c\"\n"
+        + "SESSION_SECRET=from-file-session-4d5e6f\nJWT_SECRET=from-file-jwt-7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d\n");
+    ClusterSpec spec = SpecLoader.create().environment(Map.of()).environmentFile(env).parse(TestSpecs.seedYaml(), "f.yaml");
+    assertEquals(Secret.of("from-file-db-9f8e7d6c"), spec.database().password());
+    assertEquals(Secret.of("from-file-redis-1a2b3c"), spec.redis().password());
+    java.nio.file.Files.writeString(env, "GOOD=1\nnot a pair secret-value-xyz\n");
+    io.github.multihead.MultiheadException e = assertThrows(io.github.multihead.MultiheadException.class,
+        () -> SpecLoader.create().environmentFile(env));
+    assertTrue(e.getMessage().endsWith("line 2: expected KEY=VALUE"), e.getMessage());
+    assertFalse(e.getMessage().contains("secret-value-xyz"));
+  }
 }

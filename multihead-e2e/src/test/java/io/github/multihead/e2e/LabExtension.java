@@ -3,7 +3,6 @@ package io.github.multihead.e2e;
 import io.github.multihead.exec.Transport;
 import io.github.multihead.spec.ClusterSpec;
 import io.github.multihead.spec.SpecLoader;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,10 +44,17 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback, 
     String out = lab.run(UP_TIMEOUT_SECONDS, "up", Integer.toString(nodes));
     Path inventory = Path.of(out.strip().lines().reduce((a, b) -> b).orElseThrow(() -> new AssertionError("lab up printed no inventory path")));
     Path dir = inventory.getParent();
-    Map<String, String> secrets = readEnvFile(dir.resolve("secrets.env"));
-    Map<String, String> env = new HashMap<>(System.getenv());
-    env.putAll(secrets);
-    ClusterSpec spec = SpecLoader.create().environment(env).load(inventory);
+    Path secretsFile = dir.resolve("secrets.env");
+    Map<String, String> secrets = new HashMap<>();
+    for (String line : Files.readAllLines(secretsFile, StandardCharsets.UTF_8)) {
+      // the values, to search for leaks: the file's own format is read by SpecLoader
+      if (line.startsWith("export ") && line.contains("=")) {
+        String kv = line.substring(7);
+        String value = kv.substring(kv.indexOf('=') + 1);
+        secrets.put(kv.substring(0, kv.indexOf('=')), value.replaceAll("^['\"]|['\"]$", ""));
+      }
+    }
+    ClusterSpec spec = SpecLoader.create().environmentFile(secretsFile).load(inventory);
     Transport transport = LabTransports.open(spec);
     context.getStore(NS).put("cluster", new LabCluster(spec, transport, dir, Map.copyOf(secrets), lab));
   }
@@ -80,28 +86,5 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback, 
       classContext = classContext.getParent().get();
     }
     return classContext.getStore(NS).get("cluster", LabCluster.class);
-  }
-
-  static Map<String, String> readEnvFile(Path file) throws IOException {
-    Map<String, String> env = new HashMap<>();
-    for (String raw : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-      String line = raw.strip();
-      if (line.isEmpty() || line.startsWith("#")) {
-        continue;
-      }
-      if (line.startsWith("export ")) {
-        line = line.substring(7).strip();
-      }
-      int eq = line.indexOf('=');
-      if (eq <= 0) {
-        continue;
-      }
-      String value = line.substring(eq + 1);
-      if (value.length() >= 2 && (value.startsWith("'") && value.endsWith("'") || value.startsWith("\"") && value.endsWith("\""))) {
-        value = value.substring(1, value.length() - 1);
-      }
-      env.put(line.substring(0, eq), value);
-    }
-    return env;
   }
 }

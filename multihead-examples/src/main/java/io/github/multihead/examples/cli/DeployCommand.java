@@ -7,9 +7,6 @@ import io.github.multihead.plan.RunListener;
 import io.github.multihead.plan.RunReport;
 import io.github.multihead.plan.StepEvent;
 import io.github.multihead.spec.ClusterSpec;
-import io.github.multihead.spec.InvalidSpecException;
-import io.github.multihead.spec.ValidationProblem;
-import io.github.multihead.spec.ValidationReport;
 import io.github.multihead.ssh.SshTransport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -27,11 +24,8 @@ final class DeployCommand implements Callable<Integer> {
   @Mixin
   SpecOptions options;
 
-  @Option(names = "--phase", paramLabel = "N", description = "Only phase N.")
-  Integer phase;
-
-  @Option(names = "--from-phase", paramLabel = "N", description = "Phase N and later (resume after a failure).")
-  Integer fromPhase;
+  @Mixin
+  PhaseOptions phases;
 
   @Option(names = "--force", description = "Run steps even where the node is already as wanted.")
   boolean force;
@@ -48,21 +42,9 @@ final class DeployCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (phase != null && fromPhase != null) {
-      throw new Main.BadInputException("--phase and --from-phase cannot be used together");
-    }
-    ValidationReport report = options.check();
-    if (report.hasErrors()) {
-      throw new InvalidSpecException(report);
-    }
+    DeployOptions selection = phases.selection().force(force);
     PrintWriter out = commandSpec.commandLine().getOut();
-    PrintWriter err = commandSpec.commandLine().getErr();
-    for (ValidationProblem p : report.warnings()) {
-      err.println("warning: " + p);
-    }
-    ClusterSpec spec = report.spec().orElseThrow();
-    DeployOptions selection = (phase != null ? DeployOptions.onlyPhase(phase)
-        : fromPhase != null ? DeployOptions.fromPhase(fromPhase) : DeployOptions.all()).force(force);
+    ClusterSpec spec = options.spec(commandSpec.commandLine().getErr());
     RunListener progress = new RunListener() {
       @Override
       public void phaseStarted(int number, String name, List<String> nodes) {

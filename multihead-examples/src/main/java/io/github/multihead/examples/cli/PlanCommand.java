@@ -4,9 +4,6 @@ import io.github.multihead.Cluster;
 import io.github.multihead.plan.DeployOptions;
 import io.github.multihead.plan.Plan;
 import io.github.multihead.spec.ClusterSpec;
-import io.github.multihead.spec.InvalidSpecException;
-import io.github.multihead.spec.ValidationProblem;
-import io.github.multihead.spec.ValidationReport;
 import io.github.multihead.ssh.SshTransport;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -24,11 +21,8 @@ final class PlanCommand implements Callable<Integer> {
   @Mixin
   SpecOptions options;
 
-  @Option(names = "--phase", paramLabel = "N", description = "Only phase N.")
-  Integer phase;
-
-  @Option(names = "--from-phase", paramLabel = "N", description = "Phase N and later.")
-  Integer fromPhase;
+  @Mixin
+  PhaseOptions phases;
 
   @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
   Format format;
@@ -43,20 +37,8 @@ final class PlanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (phase != null && fromPhase != null) {
-      throw new Main.BadInputException("--phase and --from-phase cannot be used together");
-    }
-    ValidationReport report = options.check();
-    if (report.hasErrors()) {
-      throw new InvalidSpecException(report);
-    }
-    PrintWriter err = commandSpec.commandLine().getErr();
-    for (ValidationProblem p : report.warnings()) {
-      err.println("warning: " + p);
-    }
-    ClusterSpec spec = report.spec().orElseThrow();
-    DeployOptions selection = phase != null ? DeployOptions.onlyPhase(phase)
-        : fromPhase != null ? DeployOptions.fromPhase(fromPhase) : DeployOptions.all();
+    DeployOptions selection = phases.selection();
+    ClusterSpec spec = options.spec(commandSpec.commandLine().getErr());
     Cluster.Builder builder = Cluster.builder().spec(spec);
     if (connect) {
       builder.transport(SshTransport.forSpec(spec));

@@ -1,14 +1,15 @@
 package io.github.multihead.examples.cli;
 
+import io.github.multihead.MultiheadException;
+import io.github.multihead.spec.ClusterSpec;
+import io.github.multihead.spec.InvalidSpecException;
 import io.github.multihead.spec.SpecLoader;
+import io.github.multihead.spec.ValidationProblem;
 import io.github.multihead.spec.ValidationReport;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** The options every command that reads a cluster spec shares. */
@@ -20,46 +21,31 @@ final class SpecOptions {
       description = "KEY=VALUE lines (an optional 'export ' prefix, quotes stripped) added to the environment for ${VAR} interpolation.")
   List<Path> envFiles = List.of();
 
+  /** Every problem of the spec, errors and warnings. */
   ValidationReport check() {
     if (!Files.isRegularFile(config)) {
       throw new Main.BadInputException("config file " + config + " does not exist or is not a file");
     }
-    Map<String, String> env = new HashMap<>(System.getenv());
+    SpecLoader loader = SpecLoader.create();
     for (Path file : envFiles) {
-      env.putAll(readEnvFile(file));
+      try {
+        loader = loader.environmentFile(file);
+      } catch (MultiheadException e) {
+        throw new Main.BadInputException(e.getMessage());
+      }
     }
-    return SpecLoader.create().environment(env).check(config);
+    return loader.check(config);
   }
 
-  static Map<String, String> readEnvFile(Path file) {
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new Main.BadInputException("cannot read env file " + file + ": " + e.getMessage());
+  /** The spec; warnings go to {@code err}; errors throw {@link InvalidSpecException} (exit 2). */
+  ClusterSpec spec(PrintWriter err) {
+    ValidationReport report = check();
+    if (report.hasErrors()) {
+      throw new InvalidSpecException(report);
     }
-    Map<String, String> env = new HashMap<>();
-    int n = 0;
-    for (String raw : lines) {
-      n++;
-      String line = raw.strip();
-      if (line.isEmpty() || line.startsWith("#")) {
-        continue;
-      }
-      if (line.startsWith("export ")) {
-        line = line.substring(7).strip();
-      }
-      int eq = line.indexOf('=');
-      if (eq <= 0 || !line.substring(0, eq).matches("[A-Za-z_][A-Za-z0-9_]*")) {
-        // Do not echo the line: it may hold a secret.
-        throw new Main.BadInputException("env file " + file + " line " + n + ": expected KEY=VALUE");
-      }
-      String value = line.substring(eq + 1);
-      if (value.length() >= 2 && (value.startsWith("'") && value.endsWith("'") || value.startsWith("\"") && value.endsWith("\""))) {
-        value = value.substring(1, value.length() - 1);
-      }
-      env.put(line.substring(0, eq), value);
+    for (ValidationProblem p : report.warnings()) {
+      err.println("warning: " + p);
     }
-    return env;
+    return report.spec().orElseThrow();
   }
 }
