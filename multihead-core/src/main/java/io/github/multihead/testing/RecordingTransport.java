@@ -68,9 +68,9 @@ public final class RecordingTransport implements Transport {
   private static final class Rule {
     final String node; // null = any
     final Predicate<Command> matcher;
-    final Function<Command, CommandResult> response;
+    final java.util.function.BiFunction<Node, Command, CommandResult> response;
 
-    Rule(String node, Predicate<Command> matcher, Function<Command, CommandResult> response) {
+    Rule(String node, Predicate<Command> matcher, java.util.function.BiFunction<Node, Command, CommandResult> response) {
       this.node = node;
       this.matcher = matcher;
       this.response = response;
@@ -183,7 +183,7 @@ public final class RecordingTransport implements Transport {
     for (int i = rules.size() - 1; i >= 0; i--) {
       Rule r = rules.get(i);
       if ((r.node == null || r.node.equals(host)) && r.matcher.test(command)) {
-        return r.response.apply(command);
+        return r.response.apply(node, command);
       }
     }
     if (FileCommands.isWrite(command)) {
@@ -250,15 +250,16 @@ public final class RecordingTransport implements Transport {
 
     /** Answer with whatever {@code response} computes from the command. */
     public RecordingTransport respondWith(Function<Command, CommandResult> response) {
-      rules.add(new Rule(node, matcher, response));
+      rules.add(new Rule(node, matcher, (n, c) -> response.apply(c)));
       return RecordingTransport.this;
     }
 
-    /** Fail as a transport would (connection lost, timeout). */
+    /** Fail as a transport would (connection lost, timeout), naming the node the command was for. */
     public RecordingTransport fail(String message) {
-      return respondWith(c -> {
-        throw new TransportException(node == null ? "?" : node, message);
-      });
+      rules.add(new Rule(node, matcher, (n, c) -> {
+        throw new TransportException(n.hostname(), message);
+      }));
+      return RecordingTransport.this;
     }
 
     /** Answer in turn with each response; the last one repeats. */

@@ -132,9 +132,7 @@ class PreflightPhaseTest {
     FakeClock clock = FakeClock.create();
     RecordingTransport mock = healthy(clock);
     mock.on("server2", argvEquals("true")).fail("connection refused");
-    String m = failureWith(mock, clock);
-    assertTrue(m.startsWith("[server2] phase 'preflight and base', step 'reachable': "), m);
-    assertTrue(m.contains("connection refused"), m);
+    assertEquals("[server2] phase 'preflight and base', step 'reachable': connection refused", failureWith(mock, clock));
   }
 
   @Test

@@ -304,6 +304,10 @@ public final class Engine {
     String message = e instanceof TransportException || e instanceof MultiheadException
         ? e.getMessage()
         : e.getClass().getSimpleName() + ": " + e.getMessage();
+    String prefix = "[" + node.hostname() + "] ";
+    if (message != null && message.startsWith(prefix)) {
+      message = message.substring(prefix.length()); // the step failure names the node already
+    }
     return new StepFailedException(node.hostname(), phase.name(), step.name(), redactor.redact(String.valueOf(message)),
         e instanceof MultiheadException ? e : null);
   }
