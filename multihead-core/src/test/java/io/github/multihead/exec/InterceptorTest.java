@@ -29,4 +29,46 @@ class InterceptorTest {
     assertEquals(List.of("first:[hostname]", "rewrite", "first:[reboot]"), order);
     assertEquals(List.of(List.of("echo", "rewritten")), mock.commands("n1").stream().map(Command::argv).collect(java.util.stream.Collectors.toList()));
   }
+
+  @Test
+  void uploadsPassTheChainAsCommandsThenUseTheTransportsOwnUpload() {
+    List<String> uploads = new ArrayList<>();
+    Transport custom = new Transport() {
+      @Override
+      public NodeExecutor executor(Node node) {
+        return new NodeExecutor() {
+          @Override
+          public Node node() {
+            return node;
+          }
+
+          @Override
+          public CommandResult run(Command command) {
+            throw new AssertionError("the upload should not have become a command: " + command.display());
+          }
+
+          @Override
+          public void upload(Upload upload) {
+            uploads.add(upload.describe());
+          }
+        };
+      }
+
+      @Override
+      public void close() {}
+    };
+    List<String> seen = new ArrayList<>();
+    NodeExecutor ex = custom.with(chain -> {
+      seen.add(chain.command().display());
+      return chain.proceed(chain.command());
+    }).executor(Node.of("n1", "10.0.0.1"));
+    ex.upload(Upload.of("/etc/x.conf", Content.of("a=1\n"), 0640).ownedBy("root:adm"));
+    assertEquals(List.of("sudo write /etc/x.conf (0640 root:adm, 4 bytes)"), seen);
+    assertEquals(List.of("write /etc/x.conf (0640 root:adm, 4 bytes)"), uploads);
+    // and a guard can refuse it like any command
+    NodeExecutor guarded = custom.with(Interceptors.readOnlyGuard()).executor(Node.of("n1", "10.0.0.1"));
+    org.junit.jupiter.api.Assertions.assertThrows(io.github.multihead.MultiheadException.class,
+        () -> guarded.upload(Upload.of("/etc/y.conf", Content.of("b\n"), 0644)));
+    assertEquals(1, uploads.size());
+  }
 }

@@ -47,6 +47,17 @@ public final class FileCommands {
     return c.argv().size() == 5 && c.argv().get(2).equals(READ);
   }
 
+  /** The upload a {@link #write} command carries (its stdin is the content). */
+  public static Upload toUpload(Command write) {
+    if (!isWrite(write)) {
+      throw new IllegalArgumentException("not a file write: " + write.display());
+    }
+    Upload u = Upload.of(write.argv().get(4), write.stdin().orElse(io.github.multihead.exec.Content.empty()),
+        Integer.parseInt(write.argv().get(5), 8));
+    String owner = write.argv().get(6);
+    return owner.isEmpty() ? u : u.ownedBy(owner);
+  }
+
   public static Command read(String path) {
     return Command.shell(READ, path).toBuilder().sudo(true).readOnly(true).description("read " + path).build();
   }

@@ -48,6 +48,27 @@ public final class InterceptingTransport implements Transport {
       return new RealChain(0, command).proceed(command);
     }
 
+    /**
+     * The end of the chain. File writes and reads travel through the interceptors as the commands
+     * that carry them (so they are journaled and refused in dry runs like any command) and are
+     * then handed to the transport's own upload/read, which may use a better channel (SFTP with a
+     * checksum) than the command.
+     */
+    private CommandResult terminal(Command command) {
+      long start = System.nanoTime();
+      if (FileCommands.isWrite(command)) {
+        delegate.upload(FileCommands.toUpload(command));
+        return CommandResult.of(0, new byte[0], "", java.time.Duration.ofNanos(System.nanoTime() - start));
+      }
+      if (FileCommands.isRead(command)) {
+        java.util.Optional<byte[]> data = delegate.read(command.argv().get(4));
+        java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - start);
+        return data.map(d -> CommandResult.of(0, d, "", took))
+            .orElseGet(() -> CommandResult.of(FileCommands.MISSING, new byte[0], "", took));
+      }
+      return delegate.run(command);
+    }
+
     private final class RealChain implements Interceptor.Chain {
       private final int index;
       private final Command command;
@@ -70,7 +91,7 @@ public final class InterceptingTransport implements Transport {
       @Override
       public CommandResult proceed(Command next) {
         if (index >= interceptors.size()) {
-          return delegate.run(next);
+          return terminal(next);
         }
         CommandResult result = interceptors.get(index).intercept(new RealChain(index + 1, next));
         if (result == null) {
