@@ -466,7 +466,9 @@ class EmbeddedServerTest {
       Map<Node, NodeOutcome> outcomes = ssh.runOnAll(nodes, Command.of("echo", "hi"));
       assertEquals(nodes, new ArrayList<>(outcomes.keySet()));
       for (int i = 0; i < 30; i++) {
-        assertEquals("hi\n", outcomes.get(nodes.get(i)).result().orElseThrow().stdout());
+        NodeOutcome o = outcomes.get(nodes.get(i));
+        assertTrue(o.ok(), () -> o.node() + ": " + o.failure().map(Throwable::toString).orElse("?"));
+        assertEquals("hi\n", o.result().orElseThrow().stdout());
       }
       NodeOutcome failed = outcomes.get(down);
       assertFalse(failed.ok());
