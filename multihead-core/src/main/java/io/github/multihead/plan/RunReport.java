@@ -10,12 +10,14 @@ public final class RunReport {
   private final List<StepEvent> events;
   private final Duration duration;
   private final String failure;
+  private final Integer failedPhase;
 
-  public RunReport(String runId, List<StepEvent> events, Duration duration, String failure) {
+  public RunReport(String runId, List<StepEvent> events, Duration duration, String failure, Integer failedPhase) {
     this.runId = runId;
     this.events = List.copyOf(events);
     this.duration = duration;
     this.failure = failure;
+    this.failedPhase = failedPhase;
   }
 
   public String runId() {
@@ -37,6 +39,14 @@ public final class RunReport {
   /** The one-line failure message, if the run failed. */
   public Optional<String> failure() {
     return Optional.ofNullable(failure);
+  }
+
+  /**
+   * The phase that failed, which is where to resume ({@code DeployOptions.fromPhase(n)}, CLI
+   * {@code --from-phase n}): earlier phases completed and proved their postconditions.
+   */
+  public java.util.OptionalInt failedPhase() {
+    return failedPhase == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(failedPhase);
   }
 
   public long changed() {

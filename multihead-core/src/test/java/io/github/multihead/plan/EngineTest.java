@@ -197,6 +197,7 @@ class EngineTest {
     JsonNode last = json.readTree(lines.get(lines.size() - 1));
     assertEquals("run-finished", last.get("event").asText());
     assertFalse(last.get("succeeded").asBoolean());
+    assertEquals(10, last.get("resumeFromPhase").asInt());
     // phase 10 did not count as done, and the postcondition was never claimed
     assertTrue(lines.stream().noneMatch(l -> l.contains("\"postcondition\"")));
   }

@@ -172,6 +172,7 @@ public final class Engine {
     };
     listener.runStarted(runId);
     RuntimeException failure = null;
+    Integer failedPhase = null;
     for (Phase phase : phases) {
       if (!options.includes(phase.number())) {
         continue;
@@ -204,11 +205,12 @@ public final class Engine {
       }
       listener.phaseFinished(phase.number(), phase.name(), failure == null);
       if (failure != null) {
+        failedPhase = phase.number();
         break;
       }
     }
     RunReport report = new RunReport(runId, events, Duration.between(started, clock.instant()),
-        failure == null ? null : failure.getMessage());
+        failure == null ? null : failure.getMessage(), failedPhase);
     listener.runFinished(report);
     if (failure != null) {
       throw failure;

@@ -95,6 +95,7 @@ public final class Journal implements RunListener {
     o.put("succeeded", report.succeeded());
     o.put("summary", report.summary());
     report.failure().ifPresent(f -> o.put("failure", redactor.redact(f)));
+    report.failedPhase().ifPresent(n -> o.put("resumeFromPhase", n));
     append(o);
   }
 

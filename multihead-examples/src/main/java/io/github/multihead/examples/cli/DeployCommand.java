@@ -63,6 +63,16 @@ final class DeployCommand implements Callable<Integer> {
       }
 
       @Override
+      public void runFinished(RunReport report) {
+        report.failedPhase().ifPresent(n -> {
+          PrintWriter err = commandSpec.commandLine().getErr();
+          err.println("run " + report.runId() + " stopped in phase " + n + "; after fixing the cause, resume with: "
+              + "multihead deploy --config " + options.config + " --from-phase " + n);
+          err.flush();
+        });
+      }
+
+      @Override
       public void postconditionChecked(int phaseNumber, String check, HealthResult result) {
         out.println("  postcondition: " + check + " — " + (result.passed() ? "ok" : "FAILED: " + result.detail()));
         out.flush();
