@@ -26,6 +26,8 @@ import java.util.stream.Collectors;
  * A scripted, recording {@link Transport} for unit tests: no SSH, no servers.
  *
  * <ul>
+ *   <li>File writes, appends (the engine's node log) and reads work on an in-memory file system
+ *       per node, also in {@link #strict()} mode.
  *   <li>Responses by matcher, per node or for all nodes; the most recently added match wins, so a
  *       test can override a general rule with a specific one.
  *   <li>An in-memory file system per node: uploads land there, reads come from there.
@@ -188,6 +190,23 @@ public final class RecordingTransport implements Transport {
     }
     if (FileCommands.isWrite(command)) {
       return write(host, command);
+    }
+    if (FileCommands.isAppend(command)) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      String path = command.argv().get(4);
+      Map<String, byte[]> fs = files.computeIfAbsent(host, k -> new ConcurrentHashMap<>());
+      try {
+        out.write(fs.getOrDefault(path, new byte[0]));
+        if (command.stdin().isPresent()) {
+          command.stdin().get().writeTo(out);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      fs.put(path, out.toByteArray());
+      modes.computeIfAbsent(host, k -> new ConcurrentHashMap<>()).putIfAbsent(path, 0640);
+      owners.computeIfAbsent(host, k -> new ConcurrentHashMap<>()).putIfAbsent(path, "root:root");
+      return CommandResult.success("");
     }
     if (FileCommands.isRead(command)) {
       byte[] data = files.getOrDefault(host, Map.of()).get(command.argv().get(4));

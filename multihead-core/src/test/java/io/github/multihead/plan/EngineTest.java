@@ -96,6 +96,11 @@ class EngineTest {
     assertEquals("node=server2\n", mock.file("server2", "/etc/demo.conf").orElseThrow());
     assertEquals(0644, mock.mode("server2", "/etc/demo.conf").orElseThrow());
 
+    // each node keeps a human log of what the run did to it
+    String logged = mock.file("server2", "/var/log/multihead/deploy.log").orElseThrow();
+    assertTrue(logged.contains(" phase 10 'demo' step 'install demo': changed ("), logged);
+    assertEquals(3, logged.lines().count(), logged);
+
     RunReport second = cluster(mock, clock, null, null).deploy();
     assertEquals(0, second.changed(), second.events().toString());
     assertEquals(9, second.count(StepEvent.Outcome.UNCHANGED));

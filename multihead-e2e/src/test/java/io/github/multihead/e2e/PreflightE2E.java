@@ -55,6 +55,16 @@ class PreflightE2E {
     assertEquals(0, second.changed(), second.events().stream().filter(e -> e.changed()).map(Object::toString).collect(Collectors.joining("\n")));
     assertEquals(3 * 8, second.count(io.github.multihead.plan.StepEvent.Outcome.PASSED));
 
+    for (Node node : lab.nodes()) {
+      CommandResult log = lab.transport().executor(node).run(Command.of("cat", "/var/log/multihead/deploy.log"));
+      assertEquals(0, log.exitCode(), node + ": no node log");
+      assertTrue(log.stdout().contains(" phase 0 'preflight and base' step 'base packages': changed"), log.stdout());
+      assertEquals("640", lab.transport().executor(node).run(Command.of("stat", "-c", "%a", "/var/log/multihead/deploy.log")).stdout().strip());
+      for (String secret : lab.secrets().values()) {
+        assertFalse(log.stdout().contains(secret), "a lab secret is in " + node + "'s log");
+      }
+    }
+
     String journalText = Files.readString(journal);
     for (String secret : lab.secrets().values()) {
       assertFalse(journalText.contains(secret), "a lab secret is in the journal");

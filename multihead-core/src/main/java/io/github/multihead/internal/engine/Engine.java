@@ -48,6 +48,7 @@ import java.util.stream.Collectors;
 
 /** Runs phases: plans (dry runs) and deployments. */
 public final class Engine {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Engine.class);
   private static final int MAX_PARALLEL_NODES = 16;
 
   private final ClusterSpec spec;
@@ -256,8 +257,55 @@ public final class Engine {
     return null;
   }
 
-  /** Runs one node's steps of a phase; returns the failure, if any. */
+  /** Where each node keeps a human-readable log of what runs did to it. */
+  public static final String NODE_LOG = "/var/log/multihead/deploy.log";
+
+  /** Runs one node's steps of a phase; returns the failure, if any. Appends them to the node's log. */
   private RuntimeException deployNode(String runId, Phase phase, Node node, DeployOptions options, RunListener sink) {
+    List<StepEvent> mine = new ArrayList<>();
+    RunListener both = new RunListener() {
+      @Override
+      public void stepFinished(StepEvent event) {
+        mine.add(event);
+        sink.stepFinished(event);
+      }
+    };
+    try {
+      return runSteps(runId, phase, node, options, both);
+    } finally {
+      appendNodeLog(node, mine);
+    }
+  }
+
+  private void appendNodeLog(Node node, List<StepEvent> events) {
+    if (events.isEmpty()) {
+      return;
+    }
+    StringBuilder text = new StringBuilder();
+    for (StepEvent e : events) {
+      text.append(e.at()).append(" run ").append(e.runId()).append(" phase ").append(e.phaseNumber())
+          .append(" '").append(e.phaseName()).append("' step '").append(e.step()).append("': ")
+          .append(e.outcome().name().toLowerCase(java.util.Locale.ROOT)).append(" (").append(e.duration().toMillis())
+          .append(" ms)");
+      if (e.outcome() == StepEvent.Outcome.FAILED || e.outcome() == StepEvent.Outcome.CHANGED) {
+        text.append(" — ").append(e.detail().replace('\n', ' '));
+      }
+      text.append('\n');
+    }
+    Command append = io.github.multihead.internal.exec.FileCommands.append(NODE_LOG,
+        io.github.multihead.exec.Content.of(redactor.redact(text.toString())),
+        "append " + events.size() + " lines to " + NODE_LOG);
+    try {
+      CommandResult r = executor(node).run(append);
+      if (!r.ok()) {
+        LOG.warn("[{}] cannot append to {}: exit {}: {}", node, NODE_LOG, r.exitCode(), redactor.redact(r.stderrTail()));
+      }
+    } catch (MultiheadException e) {
+      LOG.warn("[{}] cannot append to {}: {}", node, NODE_LOG, redactor.redact(e.getMessage()));
+    }
+  }
+
+  private RuntimeException runSteps(String runId, Phase phase, Node node, DeployOptions options, RunListener sink) {
     for (Step step : phase.steps(spec, node)) {
       List<String> recorded = Collections.synchronizedList(new ArrayList<>());
       Context ctx = new Context(phase, step, node, recorded, false);

@@ -26,7 +26,20 @@ public final class FileCommands {
   private static final String READ =
       "if [ -e \"$1\" ]; then exec cat -- \"$1\"; else exit " + MISSING + "; fi";
 
+  // $1 path; content on stdin, appended; the directory is created, new files are not world-readable.
+  private static final String APPEND = "umask 027 && mkdir -p -- \"$(dirname -- \"$1\")\" && cat >> \"$1\"";
+
   private FileCommands() {}
+
+  /** Appends stdin {@code content} to {@code path} (a log), creating the file and its directory. */
+  public static Command append(String path, io.github.multihead.exec.Content content, String description) {
+    return Command.shell(APPEND, path).toBuilder().stdin(content).sudo(true).description(description).build();
+  }
+
+  /** True if {@code c} is an {@link #append} command; its argv is then sh -c SCRIPT sh PATH. */
+  public static boolean isAppend(Command c) {
+    return c.argv().size() == 5 && c.argv().get(2).equals(APPEND);
+  }
 
   public static Command write(Upload upload) {
     return Command.shell(WRITE, upload.path(), String.format("%04o", upload.mode()), upload.owner().orElse(""))
