@@ -46,7 +46,19 @@ public final class Steps {
    * acceptable, else the failure message.
    */
   public static Step probe(String name, Command command, Function<CommandResult, Optional<String>> verdict) {
-    return new ProbeStep(name, command.asReadOnly(), verdict);
+    Command probe = command.asReadOnly();
+    return new ProbeStep(name, probe, ctx -> verdict.apply(ctx.run(probe)));
+  }
+
+  /**
+   * A read-only probe that needs more than one command's result (timing, several commands):
+   * {@code probe} runs with the step's context and returns empty for a pass, else the failure.
+   * Its context refuses commands not marked read-only in dry runs. {@code shown} is what plans
+   * display.
+   */
+  public static Step probe(String name, Command shown, java.util.function.BiFunction<StepContext, Command, Optional<String>> probe) {
+    Command command = shown.asReadOnly();
+    return new ProbeStep(name, command, ctx -> probe.apply(ctx, command));
   }
 
   /** A probe that passes when {@code ok} holds for the result. */
@@ -135,9 +147,9 @@ public final class Steps {
   private static final class ProbeStep implements Step {
     private final String name;
     private final Command command;
-    private final Function<CommandResult, Optional<String>> verdict;
+    private final Function<StepContext, Optional<String>> verdict;
 
-    ProbeStep(String name, Command command, Function<CommandResult, Optional<String>> verdict) {
+    ProbeStep(String name, Command command, Function<StepContext, Optional<String>> verdict) {
       this.name = name;
       this.command = command;
       this.verdict = verdict;
@@ -160,8 +172,7 @@ public final class Steps {
 
     @Override
     public void apply(StepContext context) {
-      CommandResult r = context.run(command);
-      Optional<String> failure = verdict.apply(r);
+      Optional<String> failure = verdict.apply(context);
       if (failure.isPresent()) {
         throw new StepFailedException(context.node().hostname(), context.phaseName(), name, failure.get(), null);
       }

@@ -4,13 +4,11 @@ import io.github.multihead.exec.Command;
 import io.github.multihead.exec.CommandResult;
 import io.github.multihead.exec.Content;
 import io.github.multihead.exec.Node;
-import io.github.multihead.plan.Check;
 import io.github.multihead.plan.HealthCheck;
 import io.github.multihead.plan.HealthChecks;
 import io.github.multihead.plan.Phase;
 import io.github.multihead.plan.Step;
 import io.github.multihead.plan.StepContext;
-import io.github.multihead.plan.StepFailedException;
 import io.github.multihead.plan.Steps;
 import io.github.multihead.plan.Targets;
 import io.github.multihead.spec.ClusterSpec;
@@ -71,7 +69,7 @@ public final class PreflightPhase implements Phase {
       steps.add(Steps.probe("sudo", Command.of("sudo", "-n", "true"), r -> r.ok(),
           "user '" + node.user() + "' cannot run sudo without a password (sudo -n true failed)"));
     }
-    steps.add(new ClockProbe());
+    steps.add(Steps.probe("clock offset", Command.of("date", "+%s.%N"), PreflightPhase::clockVerdict));
     String iface = spec.network().interfaceName();
     if (controller.isPresent()) {
       steps.add(Steps.probe("interface " + iface,
@@ -294,52 +292,28 @@ public final class PreflightPhase implements Phase {
   }
 
   /** Compares the node's clock with ours, allowing for the round trip. */
-  static final class ClockProbe implements Step {
-    @Override
-    public String name() {
-      return "clock offset";
+  static Optional<String> clockVerdict(StepContext context, Command date) {
+    Instant before = context.clock().instant();
+    CommandResult r = context.run(date);
+    Instant after = context.clock().instant();
+    if (!r.ok()) {
+      return Optional.of("`date` failed: " + r.stderrTail());
     }
-
-    @Override
-    public boolean readOnly() {
-      return true;
+    BigDecimal remote;
+    try {
+      remote = new BigDecimal(r.stdout().strip());
+    } catch (NumberFormatException e) {
+      return Optional.of("cannot read the node's clock from '" + r.stdout().strip() + "'");
     }
-
-    @Override
-    public Check check(StepContext context) {
-      return context.offline() ? Check.unknown("offline: probe not run") : Check.run("probe");
+    long remoteMillis = remote.movePointRight(3).longValue();
+    long midpoint = (before.toEpochMilli() + after.toEpochMilli()) / 2;
+    long offset = remoteMillis - midpoint;
+    long slack = (after.toEpochMilli() - before.toEpochMilli()) / 2;
+    context.facts().put("clock.offset.ms", Long.toString(offset));
+    if (Math.abs(offset) - slack > MAX_CLOCK_OFFSET.toMillis()) {
+      return Optional.of("clock differs from the admin machine's by " + offset + " ms (more than "
+          + MAX_CLOCK_OFFSET.toMillis() + " ms): set up time sync (chrony) first");
     }
-
-    @Override
-    public void apply(StepContext context) {
-      Instant before = context.clock().instant();
-      CommandResult r = context.run(Command.of("date", "+%s.%N").asReadOnly());
-      Instant after = context.clock().instant();
-      if (!r.ok()) {
-        throw new StepFailedException(context.node().hostname(), context.phaseName(), name(), "`date` failed: " + r.stderrTail(), null);
-      }
-      BigDecimal remote;
-      try {
-        remote = new BigDecimal(r.stdout().strip());
-      } catch (NumberFormatException e) {
-        throw new StepFailedException(context.node().hostname(), context.phaseName(), name(),
-            "cannot read the node's clock from '" + r.stdout().strip() + "'", null);
-      }
-      long remoteMillis = remote.movePointRight(3).longValue();
-      long midpoint = (before.toEpochMilli() + after.toEpochMilli()) / 2;
-      long offset = remoteMillis - midpoint;
-      long slack = (after.toEpochMilli() - before.toEpochMilli()) / 2;
-      context.facts().put("clock.offset.ms", Long.toString(offset));
-      if (Math.abs(offset) - slack > MAX_CLOCK_OFFSET.toMillis()) {
-        throw new StepFailedException(context.node().hostname(), context.phaseName(), name(),
-            "clock differs from the admin machine's by " + offset + " ms (more than " + MAX_CLOCK_OFFSET.toMillis()
-                + " ms): set up time sync (chrony) first", null);
-      }
-    }
-
-    @Override
-    public List<String> preview(StepContext context) {
-      return List.of(Command.of("date", "+%s.%N").display());
-    }
+    return Optional.empty();
   }
 }
