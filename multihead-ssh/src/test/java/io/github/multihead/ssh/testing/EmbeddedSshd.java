@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
@@ -26,7 +27,6 @@ import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.channel.ChannelSessionAware;
 import org.apache.sshd.server.command.Command;
-import org.apache.sshd.server.config.keys.AuthorizedKeysAuthenticator;
 import org.apache.sshd.server.forward.AcceptAllForwardingFilter;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 
@@ -52,7 +52,7 @@ public final class EmbeddedSshd implements AutoCloseable {
     server.setHost("127.0.0.1");
     server.setPort(port);
     server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
-    server.setPublickeyAuthenticator(new AuthorizedKeysAuthenticator(authorizedKeys));
+    server.setPublickeyAuthenticator((username, key, session) -> authorized(authorizedKeys, key));
     server.setCommandFactory((channel, line) -> new ProcessCommand(line));
     server.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
     server.setForwardingFilter(AcceptAllForwardingFilter.INSTANCE);
@@ -64,6 +64,26 @@ public final class EmbeddedSshd implements AutoCloseable {
     });
     customize.accept(server);
     server.start();
+  }
+
+  /**
+   * Reads {@code authorizedKeys} afresh for every attempt. (MINA's AuthorizedKeysAuthenticator
+   * reloads a file that changed while concurrent logins read it, and under a parallel fan-out right
+   * after a test appended a key it occasionally rejected a valid key; this has no shared state.)
+   */
+  private static boolean authorized(Path authorizedKeys, PublicKey key) {
+    try {
+      for (org.apache.sshd.common.config.keys.AuthorizedKeyEntry entry
+          : org.apache.sshd.common.config.keys.AuthorizedKeyEntry.readAuthorizedKeys(authorizedKeys)) {
+        PublicKey allowed = entry.resolvePublicKey(null, PublicKeyEntryResolver.IGNORING);
+        if (allowed != null && KeyUtils.compareKeys(allowed, key)) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("cannot read " + authorizedKeys + ": " + e.getMessage(), e);
+    }
   }
 
   /** A server with an ECDSA host key accepting the keys in {@code authorizedKeys}. */
