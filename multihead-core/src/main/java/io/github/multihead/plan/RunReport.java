@@ -57,11 +57,15 @@ public final class RunReport {
     return events.stream().filter(e -> e.outcome() == outcome).count();
   }
 
-  /** e.g. {@code 24 steps: 3 changed, 18 unchanged, 3 probes passed, 0 failed in 12.3 s}. */
+  /**
+   * e.g. {@code 15 steps: 12 changed, 3 unchanged, 0 failed; 24 probes passed; 3.8 s} — steps that
+   * change nodes and read-only probes counted apart, as in {@link Plan#toText()}.
+   */
   public String summary() {
-    return events.size() + " steps: " + changed() + " changed, " + count(StepEvent.Outcome.UNCHANGED)
-        + " unchanged, " + count(StepEvent.Outcome.PASSED) + " probes passed, "
-        + count(StepEvent.Outcome.FAILED) + " failed in " + String.format("%.1f s", duration.toMillis() / 1000.0);
+    long passed = count(StepEvent.Outcome.PASSED);
+    return (events.size() - passed) + " steps: " + changed() + " changed, " + count(StepEvent.Outcome.UNCHANGED)
+        + " unchanged, " + count(StepEvent.Outcome.FAILED) + " failed; " + passed + " probes passed; "
+        + String.format("%.1f s", duration.toMillis() / 1000.0);
   }
 
   @Override
