@@ -46,8 +46,25 @@ public final class FakeClock extends Clock implements Sleeper {
     return zone;
   }
 
+  /** A view of this clock in another zone: same instant, moved by {@link #advance} on either. */
   @Override
   public Clock withZone(ZoneId zone) {
-    throw new UnsupportedOperationException("FakeClock has one zone (UTC)");
+    FakeClock source = this;
+    return new Clock() {
+      @Override
+      public Instant instant() {
+        return source.instant();
+      }
+
+      @Override
+      public ZoneId getZone() {
+        return zone;
+      }
+
+      @Override
+      public Clock withZone(ZoneId other) {
+        return source.withZone(other);
+      }
+    };
   }
 }
