@@ -32,6 +32,7 @@ public final class Command {
   private final boolean idempotent;
   private final String description;
   private final OutputListener outputListener;
+  private final FileOperation fileOperation;
 
   private Command(Builder b) {
     if (b.argv.isEmpty()) {
@@ -58,6 +59,7 @@ public final class Command {
     this.idempotent = b.idempotent || b.readOnly;
     this.description = b.description;
     this.outputListener = b.outputListener;
+    this.fileOperation = b.fileOperation;
   }
 
   /** A command with this argv. */
@@ -96,6 +98,7 @@ public final class Command {
     b.idempotent = idempotent;
     b.description = description;
     b.outputListener = outputListener;
+    b.fileOperation = fileOperation;
     return b;
   }
 
@@ -162,6 +165,14 @@ public final class Command {
    * The argv as one POSIX shell line (every word quoted), with {@code env} and {@code cd} prefixes;
    * sudo is applied by the transport, which knows the login user. Stdin is not part of it.
    */
+  /**
+   * The file operation this command carries, if it is one ({@link FileOperation#toCommand()}):
+   * transports with a file channel perform it directly, mocks answer it by type.
+   */
+  public Optional<FileOperation> fileOperation() {
+    return Optional.ofNullable(fileOperation);
+  }
+
   public String toShellLine() {
     StringBuilder sb = new StringBuilder();
     if (workdir != null) {
@@ -205,7 +216,7 @@ public final class Command {
     return argv.equals(c.argv) && Objects.equals(stdin, c.stdin) && sudo == c.sudo
         && env.equals(c.env) && Objects.equals(workdir, c.workdir) && timeout.equals(c.timeout)
         && readOnly == c.readOnly && idempotent == c.idempotent
-        && Objects.equals(description, c.description);
+        && Objects.equals(description, c.description) && Objects.equals(fileOperation, c.fileOperation);
   }
 
   @Override
@@ -225,6 +236,7 @@ public final class Command {
     private boolean idempotent;
     private String description;
     private OutputListener outputListener = OutputListener.none();
+    private FileOperation fileOperation;
 
     private Builder() {}
 
@@ -287,6 +299,12 @@ public final class Command {
     /** Receives stdout and stderr line by line while the command runs. */
     public Builder outputListener(OutputListener listener) {
       this.outputListener = java.util.Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** Only {@link FileOperation#toCommand()} marks a command as carrying an operation. */
+    Builder fileOperation(FileOperation operation) {
+      this.fileOperation = operation;
       return this;
     }
 

@@ -1,6 +1,5 @@
 package io.github.multihead.exec;
 
-import io.github.multihead.internal.exec.FileCommands;
 import java.util.Optional;
 
 /** Runs commands on one node. Thread-safe; obtained from a {@link Transport}. */
@@ -23,7 +22,7 @@ public interface NodeExecutor {
    * @throws TransportException if the write failed
    */
   default void upload(Upload upload) {
-    CommandResult r = run(FileCommands.write(upload));
+    CommandResult r = run(new FileOperation.Write(upload).toCommand());
     if (!r.ok()) {
       throw new TransportException(node().hostname(),
           upload.describe() + " failed with exit " + r.exitCode() + ": " + r.stderrTail());
@@ -36,13 +35,23 @@ public interface NodeExecutor {
    * @throws TransportException if it exists but cannot be read
    */
   default Optional<byte[]> read(String path) {
-    CommandResult r = run(FileCommands.read(path));
-    if (r.exitCode() == FileCommands.MISSING) {
+    CommandResult r = run(new FileOperation.Read(path).toCommand());
+    if (r.exitCode() == FileOperation.MISSING) {
       return Optional.empty();
     }
     if (!r.ok()) {
       throw new TransportException(node().hostname(), "cannot read " + path + ": exit " + r.exitCode() + ": " + r.stderrTail());
     }
     return Optional.of(r.stdoutBytes());
+  }
+
+  /**
+   * A file's mode, owner and group; empty if it does not exist.
+   *
+   * @throws TransportException if it cannot be read
+   */
+  default Optional<FileOperation.FileAttributes> stat(String path) {
+    FileOperation.Stat stat = new FileOperation.Stat(path);
+    return stat.parse(node().hostname(), run(stat.toCommand()));
   }
 }

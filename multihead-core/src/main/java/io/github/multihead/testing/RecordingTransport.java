@@ -2,11 +2,12 @@ package io.github.multihead.testing;
 
 import io.github.multihead.exec.Command;
 import io.github.multihead.exec.CommandResult;
+import io.github.multihead.exec.FileOperation;
+import io.github.multihead.exec.Upload;
 import io.github.multihead.exec.Node;
 import io.github.multihead.exec.NodeExecutor;
 import io.github.multihead.exec.Transport;
 import io.github.multihead.exec.TransportException;
-import io.github.multihead.internal.exec.FileCommands;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -188,39 +189,37 @@ public final class RecordingTransport implements Transport {
         return r.response.apply(node, command);
       }
     }
-    if (FileCommands.isWrite(command)) {
-      return write(host, command);
+    FileOperation op = command.fileOperation().orElse(null);
+    if (op instanceof FileOperation.Write write) {
+      return write(host, write.upload());
     }
-    if (FileCommands.isAppend(command)) {
+    if (op instanceof FileOperation.Append append) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      String path = command.argv().get(4);
       Map<String, byte[]> fs = files.computeIfAbsent(host, k -> new ConcurrentHashMap<>());
       try {
-        out.write(fs.getOrDefault(path, new byte[0]));
-        if (command.stdin().isPresent()) {
-          command.stdin().get().writeTo(out);
-        }
+        out.write(fs.getOrDefault(append.path(), new byte[0]));
+        append.content().writeTo(out);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      fs.put(path, out.toByteArray());
-      modes.computeIfAbsent(host, k -> new ConcurrentHashMap<>()).putIfAbsent(path, 0640);
-      owners.computeIfAbsent(host, k -> new ConcurrentHashMap<>()).putIfAbsent(path, "root:root");
+      fs.put(append.path(), out.toByteArray());
+      modes.computeIfAbsent(host, k -> new ConcurrentHashMap<>()).putIfAbsent(append.path(), 0640);
+      owners.computeIfAbsent(host, k -> new ConcurrentHashMap<>()).putIfAbsent(append.path(), "root:root");
       return CommandResult.success("");
     }
-    if (FileCommands.isRead(command)) {
-      byte[] data = files.getOrDefault(host, Map.of()).get(command.argv().get(4));
+    if (op instanceof FileOperation.Read read) {
+      byte[] data = files.getOrDefault(host, Map.of()).get(read.path());
       return data == null
-          ? CommandResult.of(FileCommands.MISSING, "", "", Duration.ZERO)
+          ? CommandResult.of(FileOperation.MISSING, "", "", Duration.ZERO)
           : CommandResult.of(0, data, "", Duration.ZERO);
     }
-    if (command.argv().size() >= 5 && command.argv().get(0).equals("stat") && command.argv().get(2).equals("%a %U:%G")) {
-      String path = command.argv().get(4);
-      Integer mode = modes.getOrDefault(host, Map.of()).get(path);
+    if (op instanceof FileOperation.Stat stat) {
+      Integer mode = modes.getOrDefault(host, Map.of()).get(stat.path());
       if (mode == null) {
-        return CommandResult.of(1, "", "stat: cannot statx '" + path + "': No such file or directory", Duration.ZERO);
+        return FileOperation.Stat.missing();
       }
-      return CommandResult.success(Integer.toOctalString(mode) + " " + owners.get(host).get(path) + "\n");
+      String[] ownership = owners.get(host).get(stat.path()).split(":", 2);
+      return FileOperation.Stat.answer(new FileOperation.FileAttributes(mode, ownership[0], ownership[1]));
     }
     if (strict) {
       throw new AssertionError("unexpected command on " + host + ": " + command.display());
@@ -228,20 +227,17 @@ public final class RecordingTransport implements Transport {
     return CommandResult.success("");
   }
 
-  private CommandResult write(String host, Command command) {
-    String path = command.argv().get(4);
-    int mode = Integer.parseInt(command.argv().get(5), 8);
-    String owner = command.argv().get(6);
+  private CommandResult write(String host, Upload upload) {
+    String path = upload.path();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
-      if (command.stdin().isPresent()) {
-        command.stdin().get().writeTo(out);
-      }
+      upload.content().writeTo(out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     files.computeIfAbsent(host, k -> new ConcurrentHashMap<>()).put(path, out.toByteArray());
-    modes.computeIfAbsent(host, k -> new ConcurrentHashMap<>()).put(path, mode);
+    modes.computeIfAbsent(host, k -> new ConcurrentHashMap<>()).put(path, upload.mode());
+    String owner = upload.owner().orElse("");
     String fullOwner = owner.isEmpty() ? "root:root" : owner.contains(":") ? owner : owner + ":" + owner;
     owners.computeIfAbsent(host, k -> new ConcurrentHashMap<>()).put(path, fullOwner);
     return CommandResult.success("");

@@ -292,9 +292,9 @@ public final class Engine {
       }
       text.append('\n');
     }
-    Command append = io.github.multihead.internal.exec.FileCommands.append(NODE_LOG,
+    Command append = new io.github.multihead.exec.FileOperation.Append(NODE_LOG,
         io.github.multihead.exec.Content.of(redactor.redact(text.toString())),
-        "append " + events.size() + " lines to " + NODE_LOG);
+        "append " + events.size() + " lines to " + NODE_LOG).toCommand();
     try {
       CommandResult r = executor(node).run(append);
       if (!r.ok()) {

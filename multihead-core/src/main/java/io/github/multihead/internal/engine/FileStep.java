@@ -3,9 +3,8 @@ package io.github.multihead.internal.engine;
 import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
 import com.github.difflib.patch.Patch;
-import io.github.multihead.exec.CommandResult;
+import io.github.multihead.exec.FileOperation;
 import io.github.multihead.exec.Content;
-import io.github.multihead.exec.Command;
 import io.github.multihead.exec.Upload;
 import io.github.multihead.internal.text.Redactor;
 import io.github.multihead.plan.Check;
@@ -60,13 +59,17 @@ public final class FileStep implements Step {
       return Check.run("content differs")
           .withDiff(diff(redactor, redactor.redact(currentText.get()), wanted.redacted(), path));
     }
-    CommandResult stat = context.run(Command.of("stat", "-c", "%a %U:%G", "--", path).withSudo().asReadOnly());
-    if (!stat.ok()) {
-      return Check.run("cannot stat: " + stat.stderrTail());
+    Optional<FileOperation.FileAttributes> attributes;
+    try {
+      attributes = context.executor().stat(path);
+    } catch (TransportException e) {
+      return Check.run("cannot stat: " + e.getMessage());
     }
-    String[] parts = stat.stdout().strip().split(" ");
-    int currentMode = Integer.parseInt(parts[0], 8);
-    String currentOwner = parts.length > 1 ? parts[1] : "";
+    if (attributes.isEmpty()) {
+      return Check.run("vanished while checked");
+    }
+    int currentMode = attributes.get().mode();
+    String currentOwner = attributes.get().ownership();
     String wantedOwner = owner == null ? null : (owner.contains(":") ? owner : owner + ":" + owner);
     if (currentMode != mode) {
       return Check.run(String.format("mode %04o, wanted %04o", currentMode, mode));

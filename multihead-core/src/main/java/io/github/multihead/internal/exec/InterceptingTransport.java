@@ -2,6 +2,7 @@ package io.github.multihead.internal.exec;
 
 import io.github.multihead.exec.Command;
 import io.github.multihead.exec.CommandResult;
+import io.github.multihead.exec.FileOperation;
 import io.github.multihead.exec.Interceptor;
 import io.github.multihead.exec.Node;
 import io.github.multihead.exec.NodeExecutor;
@@ -56,15 +57,16 @@ public final class InterceptingTransport implements Transport {
      */
     private CommandResult terminal(Command command) {
       long start = System.nanoTime();
-      if (FileCommands.isWrite(command)) {
-        delegate.upload(FileCommands.toUpload(command));
+      FileOperation op = command.fileOperation().orElse(null);
+      if (op instanceof FileOperation.Write write) {
+        delegate.upload(write.upload());
         return CommandResult.of(0, new byte[0], "", java.time.Duration.ofNanos(System.nanoTime() - start));
       }
-      if (FileCommands.isRead(command)) {
-        java.util.Optional<byte[]> data = delegate.read(command.argv().get(4));
+      if (op instanceof FileOperation.Read read) {
+        java.util.Optional<byte[]> data = delegate.read(read.path());
         java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - start);
         return data.map(d -> CommandResult.of(0, d, "", took))
-            .orElseGet(() -> CommandResult.of(FileCommands.MISSING, new byte[0], "", took));
+            .orElseGet(() -> CommandResult.of(FileOperation.MISSING, new byte[0], "", took));
       }
       return delegate.run(command);
     }
