@@ -45,7 +45,8 @@ class MotdPhaseTest {
   @Test
   void failsWhenANodeDoesNotShowIt() {
     RecordingTransport mock = RecordingTransport.create().on("server2", argvStartsWith("grep")).respond(1, "");
-    PostconditionFailedException e = assertThrows(PostconditionFailedException.class, () -> cluster(mock).deploy());
+    PostconditionFailedException e = (PostconditionFailedException) assertThrows(io.github.multihead.plan.RunFailedException.class,
+        () -> cluster(mock).deploy()).getCause();
     assertTrue(e.getMessage().contains("`grep -q 'cluster '\"'\"'test-hpc-cluster'\"'\"'' /etc/motd` on server2 exited 1"), e.getMessage());
   }
 }
