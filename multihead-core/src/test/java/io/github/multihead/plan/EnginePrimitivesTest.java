@@ -266,8 +266,8 @@ class EnginePrimitivesTest {
     assertTrue(planned.reason().startsWith("pending: notified in run " + e.report().runId()), planned.reason());
     RunReport next = fixed.deploy();
     assertEquals(1, restarts(mock, "server3"));
-    StepEvent ran = next.events().stream().filter(StepEvent::handler).findFirst().orElseThrow();
-    assertEquals("server3", ran.node());
+    // (server1 and server2 may owe theirs too: the failure on server3 stops the phase everywhere)
+    StepEvent ran = next.events().stream().filter(ev -> ev.handler() && ev.node().equals("server3")).findFirst().orElseThrow();
     assertTrue(ran.detail().startsWith("pending from run " + e.report().runId()), ran.detail());
     assertFalse(mock.file("server3", "/var/lib/multihead/pending-handlers").orElseThrow().contains("restart demo"));
     assertEquals(0, cluster(mock, handlerPhase(Map.of(), Set.of())).deploy().changed());
