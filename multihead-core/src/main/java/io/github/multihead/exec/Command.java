@@ -162,10 +162,6 @@ public final class Command {
   }
 
   /**
-   * The argv as one POSIX shell line (every word quoted), with {@code env} and {@code cd} prefixes;
-   * sudo is applied by the transport, which knows the login user. Stdin is not part of it.
-   */
-  /**
    * The file operation this command carries, if it is one ({@link FileOperation#toCommand()}):
    * transports with a file channel perform it directly, mocks answer it by type.
    */
@@ -173,6 +169,10 @@ public final class Command {
     return Optional.ofNullable(fileOperation);
   }
 
+  /**
+   * The argv as one POSIX shell line (every word quoted), with {@code env} and {@code cd} prefixes;
+   * sudo is applied by the transport, which knows the login user. Stdin is not part of it.
+   */
   public String toShellLine() {
     StringBuilder sb = new StringBuilder();
     if (workdir != null) {
