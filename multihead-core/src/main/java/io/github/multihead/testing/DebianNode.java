@@ -36,7 +36,9 @@ import java.util.TreeSet;
  *   <li>{@code systemctl [options] start | stop | restart | try-restart | reload |
  *       reload-or-restart | enable [--now] | disable [--now] | is-active | is-enabled | is-failed
  *       UNIT…} and {@code systemctl daemon-reload}, with per-unit counters ({@link #restarts});
- *   <li>{@code test -e|-f|-d|-s PATH}, {@code cat PATH…}, {@code mkdir [-p] DIR…}, {@code install
+ *   <li>{@code grep -F [-q] [-x] [-s] [--|-e] TEXT FILE…} (fixed strings only: a regular expression is
+ *       not emulated, so a grep without {@code -F} is unexpected), {@code test -e|-f|-d|-s PATH},
+ *       {@code cat PATH…}, {@code mkdir [-p] DIR…}, {@code install
  *       -d [-m MODE] [-o USER] [-g GROUP] DIR…}, {@code rm [-f] FILE…};
  *   <li>{@code id -u [USER]}, {@code useradd [options] USER}, {@code hostname [NAME]}, {@code true},
  *       {@code false}, {@code sudo -n true};
@@ -282,6 +284,8 @@ public final class DebianNode {
         return installDirs(args);
       case "rm":
         return rm(args);
+      case "grep":
+        return grep(args);
       case "useradd":
         return useradd(args);
       case "dpkg-query":
@@ -417,6 +421,71 @@ public final class DebianNode {
       }
     }
     return exit(err.length() == 0 ? 0 : 1, out.toString(), err.toString());
+  }
+
+  private Optional<CommandResult> grep(List<String> args) {
+    boolean fixed = false;
+    boolean quiet = false;
+    boolean wholeLine = false;
+    boolean silent = false;
+    String pattern = null;
+    List<String> files = new ArrayList<>();
+    boolean options = true;
+    for (int i = 0; i < args.size(); i++) {
+      String w = args.get(i);
+      if (options && w.equals("--")) {
+        options = false;
+      } else if (options && w.equals("-e") && i + 1 < args.size() && pattern == null) {
+        pattern = args.get(++i);
+      } else if (options && w.startsWith("-") && w.length() > 1) {
+        for (char ch : w.substring(1).toCharArray()) {
+          switch (ch) {
+            case 'F':
+              fixed = true;
+              break;
+            case 'q':
+              quiet = true;
+              break;
+            case 'x':
+              wholeLine = true;
+              break;
+            case 's':
+              silent = true;
+              break;
+            default:
+              return Optional.empty();
+          }
+        }
+      } else if (pattern == null) {
+        pattern = w;
+      } else {
+        files.add(w);
+      }
+    }
+    if (!fixed || pattern == null || files.isEmpty() || pattern.contains("\n")) {
+      return Optional.empty();
+    }
+    StringBuilder out = new StringBuilder();
+    StringBuilder err = new StringBuilder();
+    boolean matched = false;
+    for (String f : files) {
+      Optional<FakeFileSystem.Entry> e = fs.get(f);
+      if (e.isEmpty()) {
+        if (!silent) {
+          err.append("grep: ").append(f).append(fs.isDirectory(f) ? ": Is a directory\n" : ": No such file or directory\n");
+        }
+        continue;
+      }
+      for (String line : new String(e.get().data(), StandardCharsets.UTF_8).split("\n", -1)) {
+        if (wholeLine ? line.equals(pattern) : line.contains(pattern)) {
+          matched = true;
+          out.append(files.size() > 1 ? f + ":" : "").append(line).append('\n');
+        }
+      }
+    }
+    boolean trouble = files.stream().anyMatch(f -> fs.get(f).isEmpty());
+    int code = quiet && matched ? 0 : trouble ? 2 : matched ? 0 : 1;
+    return exit(code, quiet ? "" : out.toString(), err.toString());
   }
 
   private Optional<CommandResult> mkdir(List<String> args) {
