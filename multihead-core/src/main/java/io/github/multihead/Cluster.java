@@ -31,7 +31,7 @@ import java.util.Set;
  * ClusterSpec spec = SpecLoader.create().load(Path.of("cluster.yaml"));
  * try (Cluster cluster = Cluster.builder().spec(spec).transport(transport).build()) {
  *   System.out.print(cluster.plan().toText());   // dry run
- *   RunReport report = cluster.deploy();          // throws StepFailedException on failure
+ *   RunReport report = cluster.deploy();          // throws RunFailedException (with its report) on failure
  * }
  * }</pre>
  *
@@ -59,6 +59,7 @@ public final class Cluster implements AutoCloseable {
         throw new IllegalArgumentException("two phases have number " + p.number());
       }
     }
+    Engine.checkRequirements(phases);
     this.clock = b.clock;
     this.sleeper = b.sleeper != null ? b.sleeper : (b.clock instanceof Sleeper ? (Sleeper) b.clock : Sleeper.system());
     List<RunListener> listeners = new ArrayList<>(b.listeners);
@@ -106,11 +107,14 @@ public final class Cluster implements AutoCloseable {
   }
 
   /**
-   * Runs the selected phases: per node, each step whose check says so; then each phase's
-   * postconditions.
+   * Runs the selected phases: per node, each step whose check says so, then the handlers its
+   * changes notified; then each phase's postconditions. A phase whose {@link Phase#requires()
+   * requirement} this run leaves out starts only when that phase's postconditions hold.
    *
-   * @throws io.github.multihead.plan.StepFailedException when a step fails
-   * @throws io.github.multihead.plan.PostconditionFailedException when a phase's result does not hold
+   * @return the report of a successful run
+   * @throws io.github.multihead.plan.RunFailedException when a prerequisite, step or postcondition
+   *     fails; its {@code report()} has the run up to the failure and its cause is the {@code
+   *     StepFailedException} or {@code PostconditionFailedException}
    * @throws IllegalStateException without a transport
    */
   public RunReport deploy(DeployOptions options) {
@@ -142,8 +146,23 @@ public final class Cluster implements AutoCloseable {
       }
 
       @Override
+      public void stageStarted(int phaseNumber, String stage, List<String> nodes, String reason) {
+        all.forEach(l -> l.stageStarted(phaseNumber, stage, nodes, reason));
+      }
+
+      @Override
+      public void stepStarted(int phaseNumber, String node, String step) {
+        all.forEach(l -> l.stepStarted(phaseNumber, node, step));
+      }
+
+      @Override
       public void stepFinished(StepEvent event) {
         all.forEach(l -> l.stepFinished(event));
+      }
+
+      @Override
+      public void handlerNotified(int phaseNumber, String node, String handler, String byStep) {
+        all.forEach(l -> l.handlerNotified(phaseNumber, node, handler, byStep));
       }
 
       @Override

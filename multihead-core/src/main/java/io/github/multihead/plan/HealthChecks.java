@@ -3,10 +3,14 @@ package io.github.multihead.plan;
 import io.github.multihead.exec.Command;
 import io.github.multihead.exec.CommandResult;
 import io.github.multihead.exec.Node;
-import io.github.multihead.exec.TransportException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.stream.Collectors;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -28,7 +32,7 @@ public final class HealthChecks {
    * failed.
    */
   public static HealthCheck probe(String name, Node node, Command command, Function<CommandResult, Optional<String>> verdict) {
-    Command probe = command.asReadOnly();
+    Probe<CommandResult> probe = Probe.of(name, command, r -> r);
     return new HealthCheck() {
       @Override
       public String name() {
@@ -37,16 +41,91 @@ public final class HealthChecks {
 
       @Override
       public HealthResult probe(HealthContext context) {
-        CommandResult r;
-        try {
-          r = context.executor(node).run(probe);
-        } catch (TransportException e) {
-          return HealthResult.fail(e.getMessage());
+        Probe.Reading<CommandResult> reading = probe.read(context, node);
+        if (!reading.ok()) {
+          return reading.toFailure(reading.describeProblem());
         }
-        Optional<String> failure = verdict.apply(r);
-        return failure.map(HealthResult::fail).orElseGet(() -> HealthResult.pass(name + " on " + node));
+        Optional<String> failure = verdict.apply(reading.value());
+        return failure.map(reading::toFailure).orElseGet(() -> HealthResult.pass(name + " on " + node));
       }
     };
+  }
+
+  /**
+   * Reads {@code probe} on every node of the context ({@link HealthContext#nodes()}, e.g. the
+   * phase's targets) and passes when {@code verdict} accepts each value (returns empty); reports
+   * every node that fails. Not bound to nodes: the same check serves a phase, status or recovery.
+   */
+  public static <T> HealthCheck onEachNode(String name, Probe<T> probe, BiFunction<Node, T, Optional<String>> verdict) {
+    return new HealthCheck() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public HealthResult probe(HealthContext context) {
+        List<HealthResult> failures = new ArrayList<>();
+        for (Node node : context.nodes()) {
+          Probe.Reading<T> reading = probe.read(context, node);
+          if (!reading.ok()) {
+            failures.add(reading.toFailure(reading.describeProblem()));
+            continue;
+          }
+          verdict.apply(node, reading.value())
+              .ifPresent(why -> failures.add(reading.toFailure(node.hostname() + ": " + why)));
+        }
+        return combine(name, context.nodes().size() + " nodes", failures);
+      }
+    };
+  }
+
+  /**
+   * Reads {@code probe} on every node of the context, then judges the readings together — "exactly
+   * one node holds the VIP", "every node reports the same cluster UUID". Unreadable nodes fail the
+   * check unless {@code verdict} is given them too: it receives only the readings that succeeded,
+   * after the failed ones are reported.
+   */
+  public static <T> HealthCheck acrossNodes(String name, Probe<T> probe, Function<Map<Node, T>, Optional<String>> verdict) {
+    return new HealthCheck() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public HealthResult probe(HealthContext context) {
+        List<HealthResult> failures = new ArrayList<>();
+        Map<Node, T> values = new LinkedHashMap<>();
+        for (Node node : context.nodes()) {
+          Probe.Reading<T> reading = probe.read(context, node);
+          if (reading.ok()) {
+            values.put(node, reading.value());
+          } else {
+            failures.add(reading.toFailure(reading.describeProblem()));
+          }
+        }
+        if (failures.isEmpty()) {
+          verdict.apply(Collections.unmodifiableMap(values)).ifPresent(why -> failures.add(HealthResult.fail(why)));
+        }
+        return combine(name, context.nodes().size() + " nodes", failures);
+      }
+    };
+  }
+
+  private static HealthResult combine(String name, String scope, List<HealthResult> failures) {
+    if (failures.isEmpty()) {
+      return HealthResult.pass(name + " (" + scope + ")");
+    }
+    String detail = failures.stream().map(HealthResult::detail).collect(Collectors.joining("; "));
+    HealthResult first = failures.get(0);
+    HealthResult.Failure f = HealthResult.failure(detail).stderrTail(first.stderrTail());
+    first.node().ifPresent(f::node);
+    first.command().ifPresent(f::command);
+    if (first.exitCode().isPresent()) {
+      f.exitCode(first.exitCode().getAsInt());
+    }
+    return f.build();
   }
 
   /** Passes when every check passes; reports every failure. */
@@ -65,16 +144,17 @@ public final class HealthChecks {
 
       @Override
       public HealthResult probe(HealthContext context) {
-        List<String> failures = new ArrayList<>();
+        List<HealthResult> failures = new ArrayList<>();
         for (HealthCheck c : all) {
           HealthResult r = c.probe(context);
           if (!r.passed()) {
-            failures.add(r.detail());
+            failures.add(r);
           }
         }
         return failures.isEmpty()
             ? HealthResult.pass(name + ": " + all.size() + " checks passed")
-            : HealthResult.fail(name + ": " + String.join("; ", failures));
+            : combine(name, all.size() + " checks", failures).withDetail(
+                name + ": " + failures.stream().map(HealthResult::detail).collect(Collectors.joining("; ")));
       }
     };
   }

@@ -9,6 +9,12 @@ import java.time.Clock;
 public interface HealthContext {
   ClusterSpec spec();
 
+  /**
+   * The nodes the check is about: the phase's targets for a postcondition. Checks built with
+   * {@link HealthChecks#onEachNode} run on these, so one check serves any set of nodes.
+   */
+  java.util.List<Node> nodes();
+
   NodeExecutor executor(Node node);
 
   Clock clock();

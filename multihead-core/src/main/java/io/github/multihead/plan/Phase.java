@@ -3,11 +3,13 @@ package io.github.multihead.plan;
 import io.github.multihead.exec.Node;
 import io.github.multihead.spec.ClusterSpec;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * A numbered unit of deployment (0 preflight … 7 backup, or your own): for each target node a list
- * of idempotent steps, then postconditions that must hold on the real cluster before the phase
- * counts as done.
+ * of idempotent steps, handlers that run only when a step notifies them (restart on change), then
+ * postconditions that must hold on the real cluster before the phase counts as done.
  *
  * <pre>{@code
  * Phase motd = new Phase() {
@@ -18,6 +20,9 @@ import java.util.List;
  *   }
  * };
  * }</pre>
+ *
+ * <p>A phase that must work "on one node chosen from evidence, then on the others" overrides
+ * {@link #stages}; a phase that needs another one's result declares it in {@link #requires}.
  */
 public interface Phase {
   /** Its number; phases run in ascending order. */
@@ -25,6 +30,26 @@ public interface Phase {
 
   /** A human-readable name. */
   String name();
+
+  /**
+   * A short stable key other phases name in {@link #requires()} (built-ins: {@code preflight},
+   * {@code glusterfs}, {@code galera}, {@code redis}, {@code slurm}, {@code keepalived}, {@code web},
+   * {@code backup}). Default: the name in lower case, non-alphanumerics as dashes. A replacement for
+   * a built-in phase keeps its id, so phases that require it still find it.
+   */
+  default String id() {
+    return name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+  }
+
+  /**
+   * The ids of the phases whose result this one needs (Slurm needs {@code glusterfs} and
+   * {@code galera}). They must exist in the cluster and have lower numbers; when a run leaves one
+   * out ({@code --phase N}), its postconditions are checked first and the run refuses to start if
+   * they fail.
+   */
+  default Set<String> requires() {
+    return Set.of();
+  }
 
   /** The nodes it works on; all controllers unless overridden. */
   default List<Node> targets(ClusterSpec spec) {
@@ -36,8 +61,28 @@ public interface Phase {
     return false;
   }
 
-  /** The steps for one node, in order. */
-  List<Step> steps(ClusterSpec spec, Node node);
+  /** The steps for one node, in order (the single stage of a phase that does not override {@link #stages}). */
+  default List<Step> steps(ClusterSpec spec, Node node) {
+    return List.of();
+  }
+
+  /**
+   * How the targets are worked. Default: one stage over every target, in parallel or one at a
+   * time as {@link #oneAtATime()} says, with {@link #steps}.
+   */
+  default List<Stage> stages(ClusterSpec spec) {
+    return List.of(Stage.all("all nodes", oneAtATime() ? Stage.Order.ONE_AT_A_TIME : Stage.Order.PARALLEL, this::steps));
+  }
+
+  /**
+   * Steps that run on a node only when a step of this phase that {@linkplain Step#notifies()
+   * notifies} them changed that node — in this run, or in an earlier run that failed before they
+   * ran (pending restarts are kept on the node). They run after the node's steps of the stage, in
+   * this order; a handler's name is its step's name.
+   */
+  default List<Step> handlers(ClusterSpec spec, Node node) {
+    return List.of();
+  }
 
   /** Checks that must pass after every node's steps. */
   default List<HealthCheck> postconditions(ClusterSpec spec) {

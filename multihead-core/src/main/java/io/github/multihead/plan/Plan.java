@@ -12,11 +12,15 @@ public final class Plan {
   private final String clusterName;
   private final boolean offline;
   private final List<PlannedStep> steps;
+  private final List<PlannedCheck> checks;
+  private final List<String> choices;
 
-  public Plan(String clusterName, boolean offline, List<PlannedStep> steps) {
-    this.clusterName = clusterName;
+  public Plan(String clusterName, boolean offline, List<PlannedStep> steps, List<PlannedCheck> checks, List<String> choices) {
+    this.clusterName = java.util.Objects.requireNonNull(clusterName, "clusterName");
     this.offline = offline;
     this.steps = List.copyOf(steps);
+    this.checks = List.copyOf(checks);
+    this.choices = List.copyOf(choices);
   }
 
   public String clusterName() {
@@ -30,6 +34,16 @@ public final class Plan {
 
   public List<PlannedStep> steps() {
     return steps;
+  }
+
+  /** The postconditions each phase will be held to, with a verdict where the plan could probe one. */
+  public List<PlannedCheck> checks() {
+    return checks;
+  }
+
+  /** For stages that choose their node from evidence: the node an online plan saw chosen, and why. */
+  public List<String> choices() {
+    return choices;
   }
 
   /** The steps of one phase. */

@@ -33,6 +33,16 @@ public interface Step {
     return false;
   }
 
+  /**
+   * Names of the phase's {@linkplain Phase#handlers handlers} to run when this step changes the
+   * node ("restart nginx" after its config file changed). A notified handler runs once, after the
+   * node's steps of the stage; if the run fails first, it stays pending on the node and the next
+   * run performs it.
+   */
+  default Set<String> notifies() {
+    return Set.of();
+  }
+
   /** What the step would run, as shown in plans (commands redacted, files as "write …"). */
   List<String> preview(StepContext context);
 }

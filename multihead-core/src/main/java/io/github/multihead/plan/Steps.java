@@ -66,6 +66,58 @@ public final class Steps {
     return probe(name, command, r -> ok.test(r) ? Optional.empty() : Optional.of(failure));
   }
 
+  /**
+   * {@code step}, notifying {@code handlers} (names of the phase's {@linkplain Phase#handlers
+   * handlers}) whenever it changes the node — e.g. a config file that restarts its service.
+   */
+  public static Step notifying(Step step, String... handlers) {
+    Set<String> names = Set.of(handlers);
+    if (names.isEmpty()) {
+      throw new IllegalArgumentException("step '" + step.name() + "': name at least one handler to notify");
+    }
+    if (step.readOnly()) {
+      throw new IllegalArgumentException("step '" + step.name() + "' is a read-only probe; it changes nothing to notify about");
+    }
+    return new Step() {
+      @Override
+      public String name() {
+        return step.name();
+      }
+
+      @Override
+      public Check check(StepContext context) {
+        return step.check(context);
+      }
+
+      @Override
+      public void apply(StepContext context) {
+        step.apply(context);
+      }
+
+      @Override
+      public Set<String> dependsOn() {
+        return step.dependsOn();
+      }
+
+      @Override
+      public Set<String> notifies() {
+        java.util.Set<String> all = new java.util.TreeSet<>(step.notifies());
+        all.addAll(names);
+        return java.util.Collections.unmodifiableSet(all);
+      }
+
+      @Override
+      public List<String> preview(StepContext context) {
+        return step.preview(context);
+      }
+
+      @Override
+      public String toString() {
+        return step + " notifying " + names;
+      }
+    };
+  }
+
   /** A command step; see {@link #command}. Immutable: each method returns a new step. */
   public static final class CommandStep implements Step {
     private final String name;
@@ -73,8 +125,14 @@ public final class Steps {
     private final Command guard;
     private final boolean runWhenGuardSucceeds;
     private final Set<String> dependsOn;
+    private final Set<String> notifies;
 
     CommandStep(String name, List<Command> actions, Command guard, boolean runWhenGuardSucceeds, Set<String> dependsOn) {
+      this(name, actions, guard, runWhenGuardSucceeds, dependsOn, Set.of());
+    }
+
+    CommandStep(String name, List<Command> actions, Command guard, boolean runWhenGuardSucceeds, Set<String> dependsOn,
+        Set<String> notifies) {
       if (actions.isEmpty()) {
         throw new IllegalArgumentException("step '" + name + "' has no command");
       }
@@ -83,21 +141,32 @@ public final class Steps {
       this.guard = guard;
       this.runWhenGuardSucceeds = runWhenGuardSucceeds;
       this.dependsOn = dependsOn;
+      this.notifies = notifies;
+    }
+
+    /** See {@link Step#notifies()}. */
+    public CommandStep notifies(String... handlers) {
+      return new CommandStep(name, actions, guard, runWhenGuardSucceeds, dependsOn, Set.of(handlers));
+    }
+
+    @Override
+    public Set<String> notifies() {
+      return notifies;
     }
 
     /** Skip the step when {@code probe} exits 0 (e.g. "package already installed"). */
     public CommandStep unless(Command probe) {
-      return new CommandStep(name, actions, probe.asReadOnly(), false, dependsOn);
+      return new CommandStep(name, actions, probe.asReadOnly(), false, dependsOn, notifies);
     }
 
     /** Run the step only when {@code probe} exits 0. */
     public CommandStep onlyIf(Command probe) {
-      return new CommandStep(name, actions, probe.asReadOnly(), true, dependsOn);
+      return new CommandStep(name, actions, probe.asReadOnly(), true, dependsOn, notifies);
     }
 
     /** See {@link Step#dependsOn()}. */
     public CommandStep dependsOn(String... stepNames) {
-      return new CommandStep(name, actions, guard, runWhenGuardSucceeds, Set.of(stepNames));
+      return new CommandStep(name, actions, guard, runWhenGuardSucceeds, Set.of(stepNames), notifies);
     }
 
     @Override

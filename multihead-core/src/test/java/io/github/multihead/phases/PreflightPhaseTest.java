@@ -74,7 +74,10 @@ class PreflightPhaseTest {
   }
 
   private String failureWith(RecordingTransport mock, FakeClock clock) {
-    return assertThrows(StepFailedException.class, () -> cluster(mock, clock).deploy()).getMessage();
+    io.github.multihead.plan.RunFailedException e = assertThrows(io.github.multihead.plan.RunFailedException.class, () -> cluster(mock, clock).deploy());
+    assertTrue(e.getCause() instanceof StepFailedException, String.valueOf(e.getCause()));
+    assertEquals(e.getCause().getMessage(), e.getMessage());
+    return e.getMessage();
   }
 
   @Test
@@ -143,7 +146,8 @@ class PreflightPhaseTest {
     Plan plan = cluster(mock, clock).plan();
     List<PlannedStep> s3 = plan.steps().stream().filter(s -> s.node().equals("server3")).collect(Collectors.toList());
     PlannedStep os = s3.stream().filter(s -> s.step().equals("operating system")).findFirst().orElseThrow();
-    assertTrue(os.reason().startsWith("PROBE FAILED: unsupported operating system 'debian 11'"), os.reason());
+    assertTrue(os.reason().startsWith("unsupported operating system 'debian 11'"), os.reason());
+    assertEquals(PlannedStep.ProbeOutcome.FAILED, os.probeOutcome());
     PlannedStep hosts = s3.stream().filter(s -> s.step().equals("/etc/hosts")).findFirst().orElseThrow();
     assertEquals(Check.Need.RUN, hosts.need());
     assertTrue(hosts.diff().orElseThrow().contains("-127.0.1.1 server3"), hosts.diff().orElseThrow());

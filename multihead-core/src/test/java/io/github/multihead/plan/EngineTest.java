@@ -179,8 +179,12 @@ class EngineTest {
         .debianNodes(n -> n.packageWithService("demo"))
         .on("server2", argvStartsWith("apt-get")).respond(100, "", "Reading package lists...\nE: Unable to locate package demo\n");
     Path journal = dir.resolve("journal.jsonl");
-    StepFailedException e = assertThrows(StepFailedException.class,
+    RunFailedException run = assertThrows(RunFailedException.class,
         () -> cluster(mock, FakeClock.create(), null, journal).deploy());
+    StepFailedException e = (StepFailedException) run.getCause();
+    assertEquals(e.getMessage(), run.getMessage());
+    assertFalse(run.report().succeeded());
+    assertEquals(10, run.resumeFromPhase());
     assertEquals("[server2] phase 'demo', step 'install demo': `sudo apt-get install -y demo` exited 100: E: Unable to locate package demo",
         e.getMessage());
     assertEquals("server2", e.node());
@@ -223,8 +227,14 @@ class EngineTest {
         seen.add(check + " " + result.passed());
       }
     };
-    PostconditionFailedException e = assertThrows(PostconditionFailedException.class,
-        () -> cluster(mock, clock, listener, null).deploy());
+    RunFailedException run = assertThrows(RunFailedException.class, () -> cluster(mock, clock, listener, null).deploy());
+    PostconditionFailedException e = (PostconditionFailedException) run.getCause();
+    assertEquals("server3", e.node().orElseThrow());
+    assertEquals(3, e.exitCode().getAsInt());
+    assertEquals("unit demo failed", e.stderrTail());
+    assertEquals("systemctl is-active demo", e.command().orElseThrow());
+    assertEquals(1, run.report().postconditions().size());
+    assertFalse(run.report().postconditions().get(0).passed());
     assertTrue(e.getMessage().startsWith("phase 10 'demo': postcondition 'demo active everywhere' failed: "), e.getMessage());
     assertTrue(e.getMessage().contains("on server3 exited 3: unit demo failed"), e.getMessage());
     assertTrue(e.getMessage().contains("attempts in 10000 ms"), e.getMessage());

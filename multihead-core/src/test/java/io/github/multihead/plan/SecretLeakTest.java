@@ -102,7 +102,10 @@ class SecretLeakTest {
         .on(any()).respond(1, "", "ERROR 1045: Access denied; near '" + secret + "'");
     Path journal = dir.resolve("j.jsonl");
     Cluster cluster = Cluster.builder().spec(spec).transport(mock).phases(List.of(secretPhase())).journal(journal).build();
-    StepFailedException e = assertThrows(StepFailedException.class, cluster::deploy);
+    RunFailedException run = assertThrows(RunFailedException.class, cluster::deploy);
+    assertNoSecret(run.getMessage());
+    assertNoSecret(run.report().toJson());
+    StepFailedException e = (StepFailedException) run.getCause();
     assertNoSecret(e.getMessage());
     assertNoSecret(e.stderrTail());
     assertTrue(e.getMessage().contains("<redacted>"), e.getMessage());

@@ -54,12 +54,44 @@ public final class Journal implements RunListener {
   }
 
   @Override
+  public synchronized void stageStarted(int phaseNumber, String stage, List<String> nodes, String reason) {
+    ObjectNode o = base("stage-started");
+    o.put("phase", phaseNumber);
+    o.put("stage", stage);
+    ArrayNode n = o.putArray("nodes");
+    nodes.forEach(n::add);
+    o.put("reason", redactor.redact(reason));
+    append(o);
+  }
+
+  @Override
+  public synchronized void stepStarted(int phaseNumber, String node, String step) {
+    ObjectNode o = base("step-started");
+    o.put("phase", phaseNumber);
+    o.put("node", node);
+    o.put("step", step);
+    append(o);
+  }
+
+  @Override
+  public synchronized void handlerNotified(int phaseNumber, String node, String handler, String byStep) {
+    ObjectNode o = base("handler-pending");
+    o.put("phase", phaseNumber);
+    o.put("node", node);
+    o.put("handler", handler);
+    o.put("notifiedBy", byStep);
+    append(o);
+  }
+
+  @Override
   public synchronized void stepFinished(StepEvent e) {
     ObjectNode o = base("step");
     o.put("phase", e.phaseNumber());
     o.put("phaseName", e.phaseName());
+    o.put("stage", e.stage());
     o.put("node", e.node());
     o.put("step", e.step());
+    o.put("handler", e.handler());
     o.put("result", e.outcome().name().toLowerCase(java.util.Locale.ROOT));
     o.put("changed", e.changed());
     o.put("detail", redactor.redact(e.detail()));
@@ -77,6 +109,9 @@ public final class Journal implements RunListener {
     o.put("check", check);
     o.put("passed", result.passed());
     o.put("detail", redactor.redact(result.detail()));
+    result.node().ifPresent(n -> o.put("node", n));
+    result.command().ifPresent(c -> o.put("command", redactor.redact(c)));
+    result.exitCode().ifPresent(x -> o.put("exit", x));
     append(o);
   }
 

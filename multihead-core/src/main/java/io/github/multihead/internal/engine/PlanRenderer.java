@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.multihead.plan.Check;
 import io.github.multihead.plan.Plan;
+import io.github.multihead.plan.PlannedCheck;
 import io.github.multihead.plan.PlannedStep;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -45,6 +46,12 @@ public final class PlanRenderer {
           if (s.probe()) {
             sb.append(" (probe)");
           }
+          if (s.handler()) {
+            sb.append(" (handler)");
+          }
+          if (!s.notifies().isEmpty()) {
+            sb.append(" [notifies ").append(String.join(", ", new java.util.TreeSet<>(s.notifies()))).append(']');
+          }
           sb.append(" — ").append(s.reason()).append('\n');
           for (String c : s.commands()) {
             sb.append("        $ ").append(c.replace("\n", "\n          ")).append('\n');
@@ -55,6 +62,19 @@ public final class PlanRenderer {
             }
           });
         }
+      }
+    }
+    if (!plan.choices().isEmpty()) {
+      sb.append('\n').append("Chosen from evidence:\n");
+      plan.choices().forEach(c -> sb.append("  ").append(c).append('\n'));
+    }
+    if (!plan.checks().isEmpty()) {
+      sb.append('\n').append("Postconditions:\n");
+      for (PlannedCheck check : plan.checks()) {
+        sb.append("  phase ").append(check.phaseNumber()).append(": ").append(check.check()).append(" — ")
+            .append(check.result().map(r -> (r.passed() ? "holds now: " : "FAILS now: ") + r.detail())
+                .orElse("checked after the phase"))
+            .append('\n');
       }
     }
     Counts c = new Counts(plan);
@@ -102,7 +122,7 @@ public final class PlanRenderer {
   }
 
   static boolean failed(PlannedStep s) {
-    return s.reason().startsWith("PROBE FAILED");
+    return s.probeOutcome() == PlannedStep.ProbeOutcome.FAILED;
   }
 
   private static char symbol(PlannedStep s) {
@@ -141,12 +161,31 @@ public final class PlanRenderer {
       o.put("address", s.address());
       o.put("step", s.step());
       o.put("need", s.need().name().toLowerCase(java.util.Locale.ROOT));
+      o.put("stage", s.stage());
       o.put("probe", s.probe());
+      if (s.probe()) {
+        o.put("probeOutcome", s.probeOutcome().name().toLowerCase(java.util.Locale.ROOT));
+      }
+      o.put("handler", s.handler());
+      ArrayNode notifies = o.putArray("notifies");
+      new java.util.TreeSet<>(s.notifies()).forEach(notifies::add);
       o.put("reason", s.reason());
       ArrayNode cmds = o.putArray("commands");
       s.commands().forEach(cmds::add);
       s.diff().ifPresent(d -> o.put("diff", d));
     }
+    ArrayNode checks = root.putArray("postconditions");
+    for (PlannedCheck check : plan.checks()) {
+      ObjectNode o = checks.addObject();
+      o.put("phase", check.phaseNumber());
+      o.put("check", check.check());
+      check.result().ifPresent(r -> {
+        o.put("passed", r.passed());
+        o.put("detail", r.detail());
+      });
+    }
+    ArrayNode choices = root.putArray("choices");
+    plan.choices().forEach(choices::add);
     try {
       return JSON.writeValueAsString(root);
     } catch (JsonProcessingException e) {

@@ -37,14 +37,14 @@ public final class PollingHealthCheck implements HealthCheck {
         return r;
       }
       if (!context.clock().instant().plus(interval).isBefore(deadline.plusNanos(1))) {
-        return HealthResult.fail(r.detail() + " (still failing after " + attempts + " attempts in "
+        return r.withDetail(r.detail() + " (still failing after " + attempts + " attempts in "
             + timeout.toMillis() + " ms)");
       }
       try {
         context.sleeper().sleep(interval);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return HealthResult.fail(r.detail() + " (interrupted)");
+        return r.withDetail(r.detail() + " (interrupted)");
       }
     }
   }

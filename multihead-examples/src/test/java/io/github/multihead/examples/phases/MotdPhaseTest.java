@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.multihead.Cluster;
 import io.github.multihead.plan.PostconditionFailedException;
+import io.github.multihead.plan.RunFailedException;
 import io.github.multihead.plan.RunReport;
 import io.github.multihead.spec.ClusterSpec;
 import io.github.multihead.spec.SpecLoader;
@@ -56,7 +57,8 @@ class MotdPhaseTest {
     mock.debianNodes()
         .file("server2", "/etc/motd", "Welcome to Debian\n")
         .on("server2", writes("/etc/motd")).respond(0, "");
-    PostconditionFailedException e = assertThrows(PostconditionFailedException.class, () -> cluster(mock).deploy());
+    RunFailedException run = assertThrows(RunFailedException.class, () -> cluster(mock).deploy());
+    PostconditionFailedException e = (PostconditionFailedException) run.getCause();
     assertTrue(e.getMessage().contains(
         "`grep -qF -- 'cluster '\"'\"'test-hpc-cluster'\"'\"'' /etc/motd` on server2 exited 1"), e.getMessage());
     assertTrue(!e.getMessage().contains("on server1") && !e.getMessage().contains("on server3"), e.getMessage());
