@@ -28,7 +28,8 @@ import java.util.TreeSet;
  *
  * <ul>
  *   <li>{@code dpkg-query -W [-f=FORMAT] PKG…} ({@code ${Package}}, {@code ${Status}}, {@code
- *       ${Version}}), {@code dpkg -s PKG};
+ *       ${Version}}), {@code dpkg -s PKG}; as with dpkg, a package removed but not purged is still
+ *       known ({@code deinstall ok config-files}, exit 0), so a guard must look at the status;
  *   <li>{@code apt-get [options] update | install | remove | purge PKG…}: installing without {@code
  *       -y} aborts as apt does without a terminal; a package marked {@link #unavailable} is not
  *       found (exit 100); a package declared with {@link #packageWithService} starts and enables its
@@ -77,6 +78,7 @@ public final class DebianNode {
   private final FakeFileSystem fs;
   private String hostname;
   private final Set<String> installed = new TreeSet<>();
+  private final Set<String> configFiles = new TreeSet<>(); // removed, not purged: dpkg still knows them
   private final Set<String> unavailable = new HashSet<>();
   private final Map<String, Set<String>> packageUnits = new HashMap<>();
   private final Map<String, Unit> units = new TreeMap<>();
@@ -575,8 +577,9 @@ public final class DebianNode {
     StringBuilder out = new StringBuilder();
     StringBuilder err = new StringBuilder();
     for (String p : packages) {
-      if (installed.contains(p)) {
-        out.append(unescaped.replace("${Package}", p).replace("${Status}", "install ok installed")
+      if (installed.contains(p) || configFiles.contains(p)) {
+        out.append(unescaped.replace("${Package}", p)
+            .replace("${Status}", installed.contains(p) ? "install ok installed" : "deinstall ok config-files")
             .replace("${Version}", "1.0-1"));
       } else {
         err.append("dpkg-query: no packages found matching ").append(p).append('\n');
@@ -586,6 +589,9 @@ public final class DebianNode {
   }
 
   private Optional<CommandResult> dpkgStatus(String pkg) {
+    if (configFiles.contains(pkg)) {
+      return ok("Package: " + pkg + "\nStatus: deinstall ok config-files\nVersion: 1.0-1\n");
+    }
     return installed.contains(pkg)
         ? ok("Package: " + pkg + "\nStatus: install ok installed\nVersion: 1.0-1\n")
         : exit(1, "", "dpkg-query: package '" + pkg + "' is not installed and no information is available");
@@ -636,7 +642,13 @@ public final class DebianNode {
           return exit(1, "Do you want to continue? [Y/n] Abort.\n", "");
         }
         for (String p : packages) {
+          if (verb.equals("purge")) {
+            configFiles.remove(p);
+          }
           if (installed.remove(p)) {
+            if (verb.equals("remove")) {
+              configFiles.add(p); // like dpkg: a removed package keeps its conffiles and is still known
+            }
             for (String unit : packageUnits.getOrDefault(p, Set.of())) {
               Unit u = units.remove(unit);
               if (u != null && u.state.equals("active")) {
@@ -664,6 +676,7 @@ public final class DebianNode {
   }
 
   private void install(String pkg) {
+    configFiles.remove(pkg);
     if (!installed.add(pkg)) {
       return;
     }

@@ -42,6 +42,15 @@ class DebianNodeTest {
     assertTrue(node.isActive("nginx") && node.isEnabled("nginx.service"));
     assertEquals(1, node.starts("nginx"));
     assertEquals(0, node.restarts("nginx"));
+    // removed but not purged: dpkg still knows it, so a guard on the exit code alone is wrong
+    assertEquals(0, run("apt-get", "remove", "-y", "nginx").exitCode());
+    assertFalse(node.isActive("nginx"));
+    CommandResult removed = run("dpkg-query", "-W", "-f=${Status}\\n", "nginx");
+    assertEquals(0, removed.exitCode());
+    assertEquals("deinstall ok config-files\n", removed.stdout());
+    assertEquals(1, run("sh", "-c", DebianNode.SCRIPT_PACKAGES_INSTALLED, "sh", "nginx").exitCode());
+    assertEquals(0, run("apt-get", "purge", "-y", "nginx").exitCode());
+    assertEquals(1, run("dpkg-query", "-W", "nginx").exitCode());
   }
 
   @Test
