@@ -172,14 +172,18 @@ public final class Engine {
     };
   }
 
+  /** Refuses commands not marked read-only (dry runs, choosers), with a redacted message. */
   private Interceptor redactingGuard() {
     Interceptor guard = Interceptors.readOnlyGuard();
     return c -> {
-      try {
-        return guard.intercept(c);
-      } catch (MultiheadException e) {
-        throw new MultiheadException(redactor.redact(e.getMessage()));
+      if (!c.command().readOnly()) {
+        try {
+          guard.intercept(c); // throws: not read-only
+        } catch (MultiheadException e) {
+          throw new MultiheadException(redactor.redact(e.getMessage()));
+        }
       }
+      return c.proceed(c.command()); // transport failures pass as they are
     };
   }
 
@@ -599,6 +603,7 @@ public final class Engine {
     }
 
     MultiheadException runStage(Stage stage, DeployOptions options, AtomicReference<MultiheadException> stop) {
+      this.stop = stop;
       List<StepEvent> mine = new ArrayList<>();
       try {
         List<Step> steps = stage.steps(spec, node);
@@ -647,6 +652,7 @@ public final class Engine {
     }
 
     private StepFailedException lastFailure; // set by runStep when it returns a FAILED event
+    private AtomicReference<MultiheadException> stop;
 
     private StepEvent runStep(Stage stage, Step step, boolean handler, DeployOptions options, String handlerReason) {
       Recorder recorder = new Recorder();
@@ -677,6 +683,7 @@ public final class Engine {
       } catch (RuntimeException e) {
         StepFailedException failure = sanitize(phase, node, step.name(), e);
         lastFailure = failure;
+        stop.compareAndSet(null, failure); // before anyone hears of it: other nodes start nothing new
         event.outcome(StepEvent.Outcome.FAILED).detail(failure.getMessage()).exitCode(failure.exitCode());
       }
       StepEvent e = event.commands(recorder.commands()).output(recorder.output()).duration(elapsed(startNanos)).build();

@@ -49,6 +49,11 @@ public final class PreflightPhase implements Phase {
   }
 
   @Override
+  public String id() {
+    return "preflight";
+  }
+
+  @Override
   public List<Node> targets(ClusterSpec spec) {
     return Targets.all(spec);
   }
