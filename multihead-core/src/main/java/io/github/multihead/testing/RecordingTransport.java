@@ -192,6 +192,7 @@ public final class RecordingTransport implements Transport {
    */
   public RecordingTransport debianNodes(Consumer<DebianNode> setup) {
     this.everyNodeIsDebian = Objects.requireNonNull(setup, "setup");
+    debian.values().forEach(setup); // nodes a test set up one by one before this call get it too
     return this;
   }
 

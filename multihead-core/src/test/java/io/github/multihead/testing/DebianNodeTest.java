@@ -99,6 +99,15 @@ class DebianNodeTest {
   }
 
   @Test
+  void setupForEveryNodeAlsoReachesNodesSetUpEarlier() {
+    RecordingTransport m = RecordingTransport.create();
+    m.debianNode("n1").installed("curl");
+    m.debianNodes(n -> n.installed("nginx"));
+    assertEquals(java.util.Set.of("curl", "nginx"), m.debianNode("n1").packages());
+    assertEquals(java.util.Set.of("nginx"), m.debianNode("n2").packages());
+  }
+
+  @Test
   void unmodelledCommandsStayUnexpected() {
     AssertionError e = assertThrows(AssertionError.class, () -> run("apt-get", "dist-upgrade", "-y"));
     assertTrue(e.getMessage().contains("node model: DebianNode (does not model this command)"), e.getMessage());
