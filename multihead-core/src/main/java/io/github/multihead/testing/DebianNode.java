@@ -517,7 +517,7 @@ public final class DebianNode {
       String w = args.get(i);
       if (List.of("-m", "-o", "-g").contains(w)) {
         i++;
-      } else if (w.equals("-d") || w.equals("--")) {
+      } else if (w.equals("-d") || w.equals("--") || w.matches("-[mog].+|--(mode|owner|group)=.+")) {
         continue;
       } else if (w.startsWith("-")) {
         return Optional.empty();
@@ -603,7 +603,7 @@ public final class DebianNode {
     List<String> packages = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
       String w = args.get(i);
-      if (w.equals("-y") || w.equals("--yes") || w.equals("--assume-yes") || w.equals("-qy") || w.equals("-yq")) {
+      if (w.equals("--yes") || w.equals("--assume-yes") || w.matches("-[a-zA-Z]*y[a-zA-Z]*")) {
         yes = true;
       } else if (w.equals("-o")) {
         i++;

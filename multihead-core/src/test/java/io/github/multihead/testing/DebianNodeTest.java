@@ -49,7 +49,7 @@ class DebianNodeTest {
     assertEquals(0, removed.exitCode());
     assertEquals("deinstall ok config-files\n", removed.stdout());
     assertEquals(1, run("sh", "-c", DebianNode.SCRIPT_PACKAGES_INSTALLED, "sh", "nginx").exitCode());
-    assertEquals(0, run("apt-get", "purge", "-y", "nginx").exitCode());
+    assertEquals(0, run("apt-get", "purge", "-qy", "nginx").exitCode());
     assertEquals(1, run("dpkg-query", "-W", "nginx").exitCode());
   }
 
@@ -81,6 +81,8 @@ class DebianNodeTest {
   void filesDirectoriesUsersHostname() {
     assertEquals(1, run("test", "-d", "/var/lib/exporter").exitCode());
     assertEquals(0, run("install", "-d", "-m", "0750", "-o", "prometheus", "/var/lib/exporter/textfile").exitCode());
+    assertEquals(0, run("install", "-d", "-m0750", "--owner=root", "/srv/x").exitCode());
+    assertTrue(mock.hasDirectory("n1", "/srv/x"));
     assertEquals(0, run("test", "-d", "/var/lib/exporter").exitCode());
     assertEquals(1, run("mkdir", "/a/b").exitCode());
     assertEquals(0, run("mkdir", "-p", "/a/b").exitCode());
