@@ -64,7 +64,7 @@ public final class Cluster implements AutoCloseable {
     this.sleeper = b.sleeper != null ? b.sleeper : (b.clock instanceof Sleeper ? (Sleeper) b.clock : Sleeper.system());
     List<RunListener> listeners = new ArrayList<>(b.listeners);
     if (b.journal != null) {
-      listeners.add(0, new Journal(b.journal, Redactor.of(spec.secrets()), clock));
+      listeners.add(0, new Journal(b.journal, Engine.redactorFor(spec, phases), clock));
     }
     this.listener = fanOut(listeners);
   }

@@ -95,7 +95,16 @@ public final class Engine {
     this.listener = listener;
     this.clock = clock;
     this.sleeper = sleeper;
-    this.redactor = Redactor.of(spec.secrets());
+    this.redactor = redactorFor(spec, this.phases);
+  }
+
+  /** Masks the spec's secrets and every secret the phases derive from them. */
+  public static Redactor redactorFor(ClusterSpec spec, List<Phase> phases) {
+    List<io.github.multihead.spec.Secret> all = new ArrayList<>(spec.secrets());
+    for (Phase p : phases) {
+      all.addAll(p.secrets(spec));
+    }
+    return Redactor.of(all);
   }
 
   public Redactor redactor() {
@@ -665,7 +674,12 @@ public final class Engine {
       try {
         Check check;
         if (handler) {
-          check = Check.run(handlerReason);
+          // A notified handler still asks its own check: a restart whose service already runs
+          // with the new input (started after the file changed) is satisfied, and says why.
+          Check own = options.force() ? Check.run("forced") : step.check(ctx);
+          check = own.need() == Check.Need.SKIP
+              ? Check.skip(handlerReason + "; " + own.reason())
+              : Check.run(handlerReason);
         } else {
           check = step.readOnly() ? Check.run("probe") : step.check(ctx);
           if (options.force() && check.need() == Check.Need.SKIP) {

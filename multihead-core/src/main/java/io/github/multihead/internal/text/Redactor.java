@@ -30,8 +30,13 @@ public final class Redactor {
     for (Secret s : secrets) {
       String v = SecretAccess.reveal(s);
       // Very short values would mask innocent text; they are also rejected as weak by validation.
-      if (v.length() >= 4 && !values.contains(v)) {
-        values.add(v);
+      if (v.length() >= 4) {
+        // the value as written, and as config syntaxes escape it (backslash-escaped quotes)
+        for (String form : List.of(v, v.replace("\\", "\\\\").replace("\"", "\\\""))) {
+          if (!values.contains(form)) {
+            values.add(form);
+          }
+        }
       }
     }
     values.sort(Comparator.comparingInt(String::length).reversed());

@@ -1,0 +1,42 @@
+package io.github.multihead.services;
+
+import io.github.multihead.plan.HealthCheck;
+import io.github.multihead.plan.Phase;
+import io.github.multihead.spec.ClusterSpec;
+import io.github.multihead.spec.Controller;
+import io.github.multihead.spec.Service;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything the library knows about one managed service — GlusterFS, MariaDB Galera, Redis… — in
+ * one place: its deploy phase, the ports it holds, the checks that prove it works. Deploy, preflight,
+ * verify (and later status, rollback, membership, backup and recovery) iterate these instead of
+ * naming services, so adding or replacing a service touches one package.
+ *
+ * <p>Get the built-in ones from {@link Services}; their phases are also in
+ * {@link io.github.multihead.phases.Phases}.
+ */
+public interface ManagedService {
+  /** A short stable key, also its phase's {@link Phase#id()}: {@code glusterfs}, {@code galera}, {@code redis}. */
+  String id();
+
+  /** The controller service flag ({@code controllers[].services}) that selects its nodes. */
+  Service service();
+
+  /** The phase that deploys it. */
+  Phase phase();
+
+  /**
+   * The TCP ports it listens on for {@code controller}, each with the process names allowed to
+   * hold it (preflight fails when another process holds one).
+   */
+  Map<Integer, Set<String>> ports(ClusterSpec spec, Controller controller);
+
+  /**
+   * The non-destructive checks that prove the service works end to end (the seed guide's tests):
+   * what {@code Cluster.verify()} runs. Test data they create is removed again.
+   */
+  List<HealthCheck> verification(ClusterSpec spec);
+}
