@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class InterceptorTest {
   @Test
   void interceptorsRunOutermostFirstAndCanRewriteOrShortCircuit() {
-    RecordingTransport mock = RecordingTransport.create();
+    RecordingTransport mock = RecordingTransport.create()
+        .on(io.github.multihead.testing.CommandMatchers.argvStartsWith("echo")).respond(0, "rewritten\n");
     List<String> order = new ArrayList<>();
     Interceptor first = chain -> {
       order.add("first:" + chain.command().argv());

@@ -174,8 +174,9 @@ class EngineTest {
 
   @Test
   void failureIsOneLineWithNodeStepCommandExitAndStderr(@TempDir Path dir) throws Exception {
+    // the other nodes are modelled Debian boxes on which "demo" installs and starts
     RecordingTransport mock = RecordingTransport.create()
-        .on(argvStartsWith("dpkg", "-s")).respond(1, "")
+        .debianNodes(n -> n.packageWithService("demo"))
         .on("server2", argvStartsWith("apt-get")).respond(100, "", "Reading package lists...\nE: Unable to locate package demo\n");
     Path journal = dir.resolve("journal.jsonl");
     RunFailedException run = assertThrows(RunFailedException.class,
@@ -215,6 +216,7 @@ class EngineTest {
   void postconditionsPollWithTheClockAndFailWithDetail() {
     RecordingTransport mock = RecordingTransport.create()
         .on(argvStartsWith("dpkg", "-s")).respond(0, "")
+        .on(argvStartsWith("systemctl", "restart")).respond(0, "")
         .on(argvStartsWith("systemctl", "is-active")).respond(0, "active\n")
         .on("server3", argvStartsWith("systemctl", "is-active")).respond(3, "failed\n", "unit demo failed");
     FakeClock clock = FakeClock.create();
@@ -242,7 +244,7 @@ class EngineTest {
 
   @Test
   void onlyPhaseAndFromPhaseSelectPhases() {
-    RecordingTransport mock = RecordingTransport.create();
+    RecordingTransport mock = RecordingTransport.create().debianNodes();
     AtomicInteger started = new AtomicInteger();
     RunListener listener = new RunListener() {
       @Override
