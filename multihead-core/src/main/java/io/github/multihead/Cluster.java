@@ -121,6 +121,19 @@ public final class Cluster implements AutoCloseable {
     return engine().deploy(options);
   }
 
+  /**
+   * Runs every deployed service's end-to-end checks (the seed guide's tests: a file written through
+   * one Gluster mount read through the others, a row written on one Galera node read on the others,
+   * a key set on one Redis node read on the others…), non-destructively: test data is removed again.
+   * Phases without a built-in service contribute nothing.
+   *
+   * @throws IllegalStateException without a transport
+   */
+  public io.github.multihead.plan.VerifyReport verify() {
+    return engine().verify(phase -> io.github.multihead.services.Services.byId(phase.id())
+        .map(service -> service.verification(spec)).orElse(List.of()));
+  }
+
   private Engine engine() {
     return new Engine(spec, phases, transport, listener, clock, sleeper);
   }

@@ -706,6 +706,27 @@ public final class Engine {
     }
   }
 
+  /**
+   * Runs each phase's service checks ({@code checksOf} returns none for phases without a service)
+   * on the phase's targets, in phase order; never throws for an unhealthy cluster.
+   */
+  public io.github.multihead.plan.VerifyReport verify(Function<Phase, List<HealthCheck>> checksOf) {
+    if (transport == null) {
+      throw new IllegalStateException("verify needs a transport");
+    }
+    long start = System.nanoTime();
+    List<PostconditionResult> results = new ArrayList<>();
+    for (Phase phase : phases) {
+      HealthContext context = healthContext(phase.targets(spec), false);
+      for (HealthCheck check : checksOf.apply(phase)) {
+        HealthResult r = probePostcondition(check, context);
+        results.add(new PostconditionResult(phase.number(), phase.name(), check.name(), r));
+        listener.postconditionChecked(phase.number(), check.name(), r);
+      }
+    }
+    return new io.github.multihead.plan.VerifyReport(results, elapsed(start));
+  }
+
   private HealthResult probePostcondition(HealthCheck check, HealthContext context) {
     HealthResult r;
     try {

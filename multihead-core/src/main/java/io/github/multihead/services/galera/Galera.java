@@ -19,12 +19,44 @@ import java.util.Set;
  */
 public final class Galera implements ManagedService {
   public static final String ID = "galera";
-  private static final Galera INSTANCE = new Galera();
+  private static final Galera INSTANCE = new Galera(new java.util.TreeMap<>());
+  private static final java.util.regex.Pattern OPTION = java.util.regex.Pattern.compile("[a-z][a-z0-9_]{0,63}");
+  private static final java.util.regex.Pattern VALUE = java.util.regex.Pattern.compile("[A-Za-z0-9_./:,@%+=\\-]{1,255}");
 
-  private Galera() {}
+  private final java.util.SortedMap<String, String> options;
 
+  private Galera(java.util.SortedMap<String, String> options) {
+    this.options = java.util.Collections.unmodifiableSortedMap(options);
+  }
+
+  /** Galera with the settings verified on the lab and no extra server options. */
   public static Galera create() {
     return INSTANCE;
+  }
+
+  /**
+   * This service with one more {@code [mysqld]} option in its config file (e.g. {@code
+   * max_connections = 500}); changing it later restarts MariaDB node by node, each waited for until
+   * Synced. The settings Galera needs ({@code wsrep_*}, {@code bind-address}, …) cannot be overridden.
+   */
+  public Galera withOption(String name, String value) {
+    if (!OPTION.matcher(name).matches()) {
+      throw new IllegalArgumentException("not a MariaDB option name: '" + name + "'");
+    }
+    if (name.startsWith("wsrep_") || GaleraConfig.FIXED.contains(name)) {
+      throw new IllegalArgumentException("option '" + name + "' is set by multihead for Galera and cannot be overridden");
+    }
+    if (!VALUE.matcher(value).matches()) {
+      throw new IllegalArgumentException("option '" + name + "': value must be 1-255 characters of [A-Za-z0-9_./:,@%+=-]");
+    }
+    java.util.SortedMap<String, String> copy = new java.util.TreeMap<>(options);
+    copy.put(name, value);
+    return new Galera(copy);
+  }
+
+  /** The extra server options, by name. */
+  public java.util.SortedMap<String, String> options() {
+    return options;
   }
 
   @Override
@@ -39,7 +71,7 @@ public final class Galera implements ManagedService {
 
   @Override
   public Phase phase() {
-    return new GaleraPhase();
+    return new GaleraPhase(this);
   }
 
   @Override

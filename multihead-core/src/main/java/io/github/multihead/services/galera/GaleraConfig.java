@@ -22,10 +22,19 @@ final class GaleraConfig {
 
   private GaleraConfig() {}
 
+  /** Options the config below sets, which {@link Galera#withOption} may not override. */
+  static final java.util.Set<String> FIXED = java.util.Set.of("bind-address", "bind_address", "binlog_format",
+      "default_storage_engine", "innodb_autoinc_lock_mode");
+
   /** The wsrep settings verified on the lab (LAB.md), for {@code node}. */
   static Content config(ClusterSpec spec, Controller node) {
+    return config(spec, node, java.util.Collections.emptySortedMap());
+  }
+
+  /** The same, followed by the operator's extra options (sorted by name). */
+  static Content config(ClusterSpec spec, Controller node, java.util.SortedMap<String, String> options) {
     String members = spec.controllersWith(Service.MARIADB).stream().map(Controller::ip).collect(Collectors.joining(","));
-    return new OptionFile()
+    OptionFile file = new OptionFile()
         .comment("Galera settings for cluster " + spec.cluster().name() + " — written by multihead, do not edit.")
         .set("mysqld", "bind-address", node.ip())
         .set("mysqld", "binlog_format", "ROW")
@@ -38,8 +47,9 @@ final class GaleraConfig {
         .set("mysqld", "wsrep_cluster_address", "gcomm://" + members)
         .set("mysqld", "wsrep_node_address", node.ip())
         .set("mysqld", "wsrep_node_name", node.hostname())
-        .set("mysqld", "wsrep_sst_method", "mariabackup")
-        .render();
+        .set("mysqld", "wsrep_sst_method", "mariabackup");
+    options.forEach((k, v) -> file.set("mysqld", k, v));
+    return file.render();
   }
 
   /** {@code wsrep_sst_auth = "multihead_sst:<password>"}. */

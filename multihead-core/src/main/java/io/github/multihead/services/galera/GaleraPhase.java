@@ -26,6 +26,16 @@ import java.util.Set;
  * node by node, each waited for until Synced before the next, so the cluster keeps quorum.
  */
 final class GaleraPhase implements Phase {
+  private final Galera galera;
+
+  GaleraPhase(Galera galera) {
+    this.galera = galera;
+  }
+
+  GaleraPhase() {
+    this(Galera.create());
+  }
+
   static final List<String> PACKAGES = List.of("mariadb-server", "mariadb-client", "galera-4", "mariadb-backup", "rsync", "socat");
 
   @Override
@@ -58,22 +68,23 @@ final class GaleraPhase implements Phase {
     return List.of(
         Stage.all("install", Stage.Order.PARALLEL, (s, n) -> List.of(Packages.install("mariadb packages", PACKAGES))),
         Stage.one("bootstrap", new BootstrapChooser(), (s, n) -> {
-          List<Step> steps = new java.util.ArrayList<>(configSteps(s, n));
+          List<Step> steps = new java.util.ArrayList<>(configSteps(s, n, galera));
           steps.add(GaleraSteps.bootstrap());
           steps.add(GaleraSteps.users(s));
           return steps;
         }),
         Stage.rest("join", Stage.Order.ONE_AT_A_TIME, (s, n) -> {
-          List<Step> steps = new java.util.ArrayList<>(configSteps(s, n));
+          List<Step> steps = new java.util.ArrayList<>(configSteps(s, n, galera));
           steps.add(GaleraSteps.join());
           return steps;
         }));
   }
 
-  static List<Step> configSteps(ClusterSpec spec, Node node) {
+  static List<Step> configSteps(ClusterSpec spec, Node node, Galera galera) {
     Controller c = spec.controller(node.hostname()).orElseThrow();
     return List.of(
-        Steps.notifying(Steps.file("galera.cnf", GaleraConfig.CONFIG, GaleraConfig.config(spec, c), 0644, "root:root"),
+        Steps.notifying(Steps.file("galera.cnf", GaleraConfig.CONFIG, GaleraConfig.config(spec, c, galera.options()), 0644,
+            "root:root"),
             GaleraSteps.RESTART),
         Steps.notifying(Steps.file("SST credentials", GaleraConfig.SST_CONFIG, GaleraConfig.sstConfig(spec), 0600, "mysql:mysql"),
             GaleraSteps.RESTART));

@@ -214,6 +214,51 @@ class GaleraPhaseTest {
   }
 
   @Test
+  void aChangedOptionRewritesOnlyItsFileAndRestartsNodeByNodeEachWaitedForUntilSynced() {
+    RecordingTransport mock = RecordingTransport.create().strict();
+    FakeGalera fake = new FakeGalera(mock, hosts);
+    cluster(mock).deploy();
+    io.github.multihead.testing.RecordingTransport.Mark mark = mock.mark();
+    Cluster changed = Cluster.builder().spec(spec).transport(mock)
+        .phases(List.of(BASE, Galera.create().withOption("max_connections", "180").phase())).clock(FakeClock.create()).build();
+    RunReport report = changed.deploy();
+    List<String> changes = report.events().stream().filter(StepEvent::changed).map(e -> e.node() + " " + e.step())
+        .collect(Collectors.toList());
+    assertEquals(List.of("server1 galera.cnf", "server1 restart mariadb", "server2 galera.cnf", "server2 restart mariadb",
+        "server3 galera.cnf", "server3 restart mariadb"), changes);
+    assertTrue(mock.file("server3", GaleraConfig.CONFIG).orElseThrow().endsWith("max_connections = 180\n"));
+    // each restart is followed by a status read on that node before the next node restarts
+    List<String> sequence = mark.history().stream()
+        .filter(r -> String.join(" ", r.command().argv()).equals("systemctl restart mariadb")
+            || String.join(" ", r.command().argv()).contains("SHOW GLOBAL STATUS"))
+        .map(r -> r.node() + (String.join(" ", r.command().argv()).contains("restart") ? " restart" : " status"))
+        .collect(Collectors.toList());
+    for (String host : hosts) {
+      int restart = sequence.indexOf(host + " restart");
+      assertEquals(host + " status", sequence.get(restart + 1), sequence.toString());
+    }
+    assertEquals(2, fake.nodes.get("server2").restarts);
+    assertThrows(IllegalArgumentException.class, () -> Galera.create().withOption("wsrep_cluster_address", "gcomm://"));
+  }
+
+  @Test
+  void verifyRunsTheSeedsDatabaseTestAndCleansUp() {
+    RecordingTransport mock = RecordingTransport.create().strict();
+    FakeGalera fake = new FakeGalera(mock, hosts);
+    cluster(mock).deploy();
+    io.github.multihead.plan.VerifyReport report = cluster(mock).verify();
+    assertTrue(report.passed(), report.toText());
+    assertEquals(3, report.results().size(), report.toText());
+    assertTrue(report.toText().contains("PASS phase 2 MariaDB Galera: a row written on one node is read on every other"), report.toText());
+    assertEquals(null, fake.lastToken, "the test row's database was dropped");
+    // a node that left the cluster fails verify, naming it
+    fake.nodes.get("server3").running = false;
+    io.github.multihead.plan.VerifyReport broken = cluster(mock).verify();
+    assertFalse(broken.passed());
+    assertTrue(broken.toText().contains("server3"), broken.toText());
+  }
+
+  @Test
   void noCommandCarriesAPasswordOnItsCommandLine() {
     RecordingTransport mock = RecordingTransport.create().strict();
     new FakeGalera(mock, hosts);
