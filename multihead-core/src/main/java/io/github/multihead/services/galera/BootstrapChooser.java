@@ -40,17 +40,19 @@ final class BootstrapChooser implements NodeChooser {
       }
       status.put(n, r.value());
     }
+    // One primary component = one state UUID and one membership; anything else is a split.
     Map<String, List<Node>> primaries = new TreeMap<>();
     status.forEach((n, s) -> {
       if (s.primary()) {
-        primaries.computeIfAbsent(s.clusterUuid().orElse("?"), k -> new ArrayList<>()).add(n);
+        primaries.computeIfAbsent(s.clusterUuid().orElse("?") + " " + s.members(), k -> new ArrayList<>()).add(n);
       }
     });
     if (primaries.size() > 1) {
       throw new MultiheadException("two Galera primary components, refusing to bootstrap another: "
-          + primaries.entrySet().stream()
-              .map(e -> e.getValue().stream().map(n -> n.hostname() + " (" + status.get(n) + ")").collect(Collectors.joining(", ")))
-              .collect(Collectors.joining("; versus ")));
+          + primaries.values().stream()
+              .map(ns -> ns.stream().map(Node::hostname).collect(Collectors.joining(", ")) + " ("
+                  + status.get(ns.get(0)) + ", members " + String.join(",", status.get(ns.get(0)).members()) + ")")
+              .collect(Collectors.joining(" versus ")));
     }
     if (primaries.size() == 1) {
       List<Node> members = primaries.values().iterator().next();

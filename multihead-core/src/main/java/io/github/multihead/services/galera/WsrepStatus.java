@@ -108,6 +108,21 @@ final class WsrepStatus {
     return u.isEmpty() ? Optional.empty() : Optional.of(u);
   }
 
+  /**
+   * The members of the node's component as it sees them ({@code wsrep_incoming_addresses}, sorted):
+   * nodes of one component report the same set; two primary components report different sets even
+   * when they share a state UUID (a node bootstrapped apart from its old cluster keeps the UUID).
+   */
+  java.util.SortedSet<String> members() {
+    java.util.SortedSet<String> out = new java.util.TreeSet<>();
+    for (String a : values.getOrDefault("wsrep_incoming_addresses", "").split(",")) {
+      if (!a.isBlank()) {
+        out.add(a.strip());
+      }
+    }
+    return out;
+  }
+
   /** The last committed seqno, if the node reports one. */
   long lastCommitted() {
     try {

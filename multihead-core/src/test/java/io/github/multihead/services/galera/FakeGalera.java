@@ -74,7 +74,10 @@ final class FakeGalera {
       if (!n.wsrep || n.uuid == null) {
         return CommandResult.success("wsrep_cluster_status\tDisconnected\nwsrep_connected\tOFF\nwsrep_ready\tOFF\n");
       }
-      return CommandResult.success("wsrep_cluster_size\t" + members(n.uuid) + "\nwsrep_cluster_state_uuid\t" + n.uuid
+      String addresses = nodes.entrySet().stream().filter(e -> e.getValue().running && n.uuid.equals(e.getValue().uuid))
+          .map(e -> e.getKey() + ":3306").sorted().collect(java.util.stream.Collectors.joining(","));
+      return CommandResult.success("wsrep_cluster_size\t" + members(n.uuid) + "\nwsrep_incoming_addresses\t" + addresses
+          + "\nwsrep_cluster_state_uuid\t" + n.uuid
           + "\nwsrep_cluster_status\tPrimary\nwsrep_connected\tON\nwsrep_local_state_comment\tSynced\nwsrep_ready\tON\n");
     }
     if (argv.contains("grastate.dat") && argv.contains("exec cat")) {

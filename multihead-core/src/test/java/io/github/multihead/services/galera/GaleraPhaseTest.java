@@ -110,8 +110,12 @@ class GaleraPhaseTest {
   }
 
   private static final String PRIMARY_A = "wsrep_cluster_size\t2\nwsrep_cluster_state_uuid\taaaa-1111\nwsrep_cluster_status\tPrimary\n"
-      + "wsrep_connected\tON\nwsrep_local_state_comment\tSynced\nwsrep_ready\tON\n";
-  private static final String PRIMARY_B = PRIMARY_A.replace("aaaa-1111", "bbbb-2222").replace("size\t2", "size\t1");
+      + "wsrep_connected\tON\nwsrep_local_state_comment\tSynced\nwsrep_ready\tON\n"
+      + "wsrep_incoming_addresses\t192.168.1.102:3306,192.168.1.101:3306\n";
+  private static final String PRIMARY_B = PRIMARY_A.replace("aaaa-1111", "bbbb-2222").replace("size\t2", "size\t1")
+      .replace("192.168.1.102:3306,192.168.1.101:3306", "192.168.1.103:3306");
+  /** A node bootstrapped apart keeps its old state UUID: same UUID, another membership. */
+  private static final String PRIMARY_SPLIT = PRIMARY_B.replace("bbbb-2222", "aaaa-1111");
   private static final String DOWN = "ERROR 2002 (HY000): Can't connect to local server through socket '/run/mysqld/mysqld.sock' (2)";
 
   private RecordingTransport statuses(String s1, String s2, String s3) {
@@ -152,9 +156,18 @@ class GaleraPhaseTest {
     RunFailedException e = assertThrows(RunFailedException.class,
         () -> cluster(statuses(PRIMARY_A, null, PRIMARY_B)).deploy());
     assertTrue(e.getMessage().contains("two Galera primary components, refusing to bootstrap another: "), e.getMessage());
-    assertTrue(e.getMessage().contains("server1 (Primary, Synced, size 2, ready ON, uuid aaaa-1111)"), e.getMessage());
-    assertTrue(e.getMessage().contains("server3 (Primary, Synced, size 1, ready ON, uuid bbbb-2222)"), e.getMessage());
+    assertTrue(e.getMessage().contains("server1 (Primary, Synced, size 2, ready ON, uuid aaaa-1111, members"), e.getMessage());
+    assertTrue(e.getMessage().contains("server3 (Primary, Synced, size 1, ready ON, uuid bbbb-2222, members 192.168.1.103:3306)"),
+        e.getMessage());
     assertTrue(e.report().events().isEmpty(), "nothing ran: " + e.report().events());
+  }
+
+  @Test
+  void aNodeBootstrappedApartWithTheSameUuidIsASecondComponentToo() {
+    Exception e = assertThrows(Exception.class, () -> choose(statuses(PRIMARY_A, PRIMARY_A, PRIMARY_SPLIT)));
+    assertEquals("two Galera primary components, refusing to bootstrap another: server1, server2 (Primary, Synced, size 2, "
+        + "ready ON, uuid aaaa-1111, members 192.168.1.101:3306,192.168.1.102:3306) versus server3 (Primary, Synced, size 1, "
+        + "ready ON, uuid aaaa-1111, members 192.168.1.103:3306)", e.getMessage());
   }
 
   @Test
