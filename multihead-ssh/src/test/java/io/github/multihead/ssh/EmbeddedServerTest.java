@@ -451,7 +451,7 @@ class EmbeddedServerTest {
   }
 
   @Test
-  void fanOutGivesEveryNodeAnOutcome() throws Exception {
+  void fanOutWithRunAsyncGivesEveryNodeAnOutcome() throws Exception {
     List<Node> nodes = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       nodes.add(Node.of("n" + i, "127.0.0.1").withPort(sshd.port()).withPrivateKey(key.toString()));
@@ -462,18 +462,18 @@ class EmbeddedServerTest {
     }
     Node down = Node.of("down", "127.0.0.1").withPort(closedPort).withPrivateKey(key.toString());
     nodes.add(down);
-    try (SshTransport ssh = transport().fanOutParallelism(8).build()) {
-      Map<Node, NodeOutcome> outcomes = ssh.runOnAll(nodes, Command.of("echo", "hi"));
-      assertEquals(nodes, new ArrayList<>(outcomes.keySet()));
+    try (SshTransport ssh = transport().build()) {
+      // a fan-out: one runAsync per node, no thread per node
+      Map<Node, CompletableFuture<CommandResult>> outcomes = new java.util.LinkedHashMap<>();
+      nodes.forEach(n -> outcomes.put(n, ssh.executor(n).runAsync(Command.of("echo", "hi"))));
       for (int i = 0; i < 30; i++) {
-        NodeOutcome o = outcomes.get(nodes.get(i));
-        assertTrue(o.ok(), () -> o.node() + ": " + o.failure().map(Throwable::toString).orElse("?"));
-        assertEquals("hi\n", o.result().orElseThrow().stdout());
+        assertEquals("hi\n", outcomes.get(nodes.get(i)).join().stdout(), nodes.get(i).toString());
       }
-      NodeOutcome failed = outcomes.get(down);
-      assertFalse(failed.ok());
-      assertTrue(failed.failure().orElseThrow().getMessage().startsWith("[down] cannot connect to root@127.0.0.1:" + closedPort),
-          failed.failure().orElseThrow().getMessage());
+      java.util.concurrent.CompletionException failed = assertThrows(java.util.concurrent.CompletionException.class,
+          () -> outcomes.get(down).join());
+      assertTrue(failed.getCause() instanceof TransportException, String.valueOf(failed.getCause()));
+      assertTrue(failed.getCause().getMessage().startsWith("[down] cannot connect to root@127.0.0.1:" + closedPort),
+          failed.getCause().getMessage());
     }
   }
 }
