@@ -173,4 +173,41 @@ class ChannelQueueTest {
       Thread.sleep(10);
     }
   }
+
+  @Test
+  void stdinIsWrittenByABoundedPool() throws Exception {
+    byte[] threeMiB = new byte[3 * 1024 * 1024];
+    java.util.concurrent.atomic.AtomicInteger peak = new java.util.concurrent.atomic.AtomicInteger();
+    Thread sampler = new Thread(() -> {
+      while (!Thread.currentThread().isInterrupted()) {
+        int writers = (int) Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().startsWith("multihead-ssh-stdin")).count();
+        peak.accumulateAndGet(writers, Math::max);
+        try {
+          Thread.sleep(5);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+    sampler.setDaemon(true);
+    try (SshTransport ssh = transport().build()) {
+      List<CompletableFuture<CommandResult>> all = new ArrayList<>();
+      sampler.start();
+      for (int n = 0; n < 6; n++) { // six node names, one session each, 8 channels each: 48 at once
+        SshExecutor ex = ssh.executor(Node.of("n" + n, "127.0.0.1").withPort(sshd.port()).withPrivateKey(key.toString()));
+        for (int i = 0; i < 8; i++) {
+          all.add(ex.runAsync(Command.of("wc", "-c").withStdin(Content.of(threeMiB))));
+        }
+      }
+      for (CompletableFuture<CommandResult> f : all) {
+        assertEquals(Integer.toString(threeMiB.length), f.get(60, TimeUnit.SECONDS).stdout().strip());
+      }
+    } finally {
+      sampler.interrupt();
+      sampler.join();
+    }
+    assertTrue(peak.get() <= 16, "stdin writer threads: " + peak.get());
+    assertTrue(peak.get() >= 1, "the sampler saw no writer");
+  }
 }
