@@ -57,6 +57,7 @@ class ChannelQueueTest {
 
   /** Starts {@code n} commands that hold a channel each, and returns once the server runs all of them. */
   static List<CompletableFuture<CommandResult>> occupyChannels(SshExecutor ex, int n, String seconds) throws Exception {
+    EmbeddedServerTest.awaitNoServerProcesses(sshd);
     int before = sshd.running.get();
     List<CompletableFuture<CommandResult>> blockers = new ArrayList<>();
     for (int i = 0; i < n; i++) {

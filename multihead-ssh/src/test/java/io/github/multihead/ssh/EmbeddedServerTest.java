@@ -223,6 +223,8 @@ class EmbeddedServerTest {
     try (SshTransport ssh = transport().maxChannelsPerNode(3).build()) {
       SshExecutor ex = ssh.executor(node());
       ex.connect();
+      // processes of earlier tests whose session was dropped run on (like under OpenSSH): let them end
+      awaitNoServerProcesses(sshd);
       sshd.maxRunning.set(0);
       List<CompletableFuture<CommandResult>> all = new ArrayList<>();
       for (int i = 0; i < 12; i++) {
@@ -231,6 +233,20 @@ class EmbeddedServerTest {
       all.forEach(f -> assertTrue(f.join().ok()));
       assertTrue(sshd.maxRunning.get() <= 3, "max concurrent " + sshd.maxRunning.get());
       assertTrue(sshd.maxRunning.get() >= 2, "no concurrency at all: " + sshd.maxRunning.get());
+    }
+  }
+
+  /** Waits until {@code server} runs no command (at most 20 s). */
+  static void awaitNoServerProcesses(EmbeddedSshd server) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (server.running.get() > 0) {
+      assertTrue(System.nanoTime() < deadline, "the server still runs " + server.running.get() + " command(s)");
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 
