@@ -86,19 +86,42 @@ public final class SpecLoader {
     return check(yaml, sourceName).specOrThrow();
   }
 
-  /** Loads and validates, returning every problem instead of throwing. */
+  /** Parses and validates UTF-8 bytes; throws {@link InvalidSpecException} when there are errors. */
+  public ClusterSpec parse(byte[] yaml, String sourceName) {
+    return check(yaml, sourceName).specOrThrow();
+  }
+
+  /**
+   * Loads and validates, returning every problem instead of throwing. Whatever the file holds
+   * (bytes that are not UTF-8, any YAML structure, {@value SpecReader#MAX_INPUT} bytes at most) the
+   * answer is a report.
+   *
+   * @throws MultiheadException only if the file cannot be read at all (missing, a directory, no permission)
+   */
   public ValidationReport check(Path file) {
-    String text;
+    byte[] bytes;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      long size = Files.size(file);
+      if (size > SpecReader.MAX_INPUT) {
+        return new SpecReader(environment).tooLarge(size, file.toString()); // not read at all
+      }
+      bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new MultiheadException("cannot read cluster spec " + file + ": " + e.getMessage(), e);
     }
-    return check(text, file.toString());
+    return check(bytes, file.toString());
   }
 
   /** Parses and validates text, returning every problem instead of throwing. */
   public ValidationReport check(String yaml, String sourceName) {
     return new SpecReader(environment).read(yaml, sourceName);
+  }
+
+  /**
+   * Parses and validates UTF-8 bytes (a byte-order mark is skipped), returning every problem
+   * instead of throwing; bytes that are not UTF-8 are an error naming the byte offset, line and column.
+   */
+  public ValidationReport check(byte[] yaml, String sourceName) {
+    return new SpecReader(environment).read(yaml.clone(), sourceName);
   }
 }

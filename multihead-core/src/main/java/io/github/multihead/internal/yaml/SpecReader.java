@@ -67,9 +67,11 @@ public final class SpecReader {
   /** Deepest nesting of mappings and lists. */
   public static final int MAX_DEPTH = 64;
   /** Most YAML nodes (keys, values and list items together) in a document. */
-  public static final int MAX_NODES = 250_000;
+  public static final int MAX_NODES = 100_000;
   /** Most aliases ({@code *name}) to collections in a document ("billion laughs"). */
   public static final int MAX_ALIASES = 50;
+  /** Most problems listed in a report; the rest are counted. */
+  public static final int MAX_PROBLEMS = 1000;
   /** Longest value after {@code ${VAR}} interpolation. */
   public static final int MAX_INTERPOLATED = 64 * 1024;
 
@@ -90,14 +92,20 @@ public final class SpecReader {
     this.env = env;
   }
 
+  /** The report for an input of {@code size} bytes, above {@link #MAX_INPUT}, without reading it. */
+  public ValidationReport tooLarge(long size, String source) {
+    reset();
+    problems.add(new ValidationProblem(Severity.ERROR, "", 0, 0, "the file is " + size
+        + " bytes; a cluster spec may have at most " + MAX_INPUT));
+    return finish(source, null);
+  }
+
   /** Reads UTF-8 bytes: malformed input is an error naming the byte offset, line and column. */
   public ValidationReport read(byte[] bytes, String source) {
-    reset();
     if (bytes.length > MAX_INPUT) {
-      problems.add(new ValidationProblem(Severity.ERROR, "", 0, 0, "the file is " + bytes.length
-          + " bytes; a cluster spec may have at most " + MAX_INPUT));
-      return finish(source, null);
+      return tooLarge(bytes.length, source);
     }
+    reset();
     CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer in = ByteBuffer.wrap(bytes);
@@ -146,6 +154,20 @@ public final class SpecReader {
           + " characters; a cluster spec may have at most " + MAX_INPUT));
       return finish(source, null);
     }
+    int surrogate = loneSurrogate(text);
+    if (surrogate >= 0) {
+      int line = 1;
+      int lineStart = 0;
+      for (int i = 0; i < surrogate; i++) {
+        if (text.charAt(i) == '\n') {
+          line++;
+          lineStart = i + 1;
+        }
+      }
+      problems.add(new ValidationProblem(Severity.ERROR, "", line, surrogate - lineStart + 1,
+          "not Unicode text: a lone surrogate (\\u" + String.format("%04x", (int) text.charAt(surrogate)) + ")"));
+      return finish(source, null);
+    }
     Node root;
     try {
       LoadSettings settings = LoadSettings.builder()
@@ -154,6 +176,9 @@ public final class SpecReader {
           .setMaxAliasesForCollections(MAX_ALIASES)
           .setAllowRecursiveKeys(false)
           .setCodePointLimit(MAX_INPUT + 1)
+          // One buffer for the whole text: SnakeYAML Engine 2.10's StreamReader overruns its buffer
+          // when a surrogate lands at a buffer boundary (IndexOutOfBoundsException, found by fuzzing).
+          .setBufferSize(text.length() + 2)
           .build();
       if (!withinLimits(settings, text)) {
         return finish(source, null);
@@ -182,6 +207,23 @@ public final class SpecReader {
       }
     }
     return finish(source, spec);
+  }
+
+  /** The index of the first unpaired surrogate char, or -1. */
+  private static int loneSurrogate(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+          i++;
+        } else {
+          return i;
+        }
+      } else if (Character.isLowSurrogate(c)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /**
@@ -230,6 +272,12 @@ public final class SpecReader {
         .thenComparingInt(p -> p.line().orElse(0))
         .thenComparingInt(p -> p.column().orElse(0)));
     boolean errors = sorted.stream().anyMatch(ValidationProblem::isError);
+    if (sorted.size() > MAX_PROBLEMS) {
+      int more = sorted.size() - MAX_PROBLEMS;
+      sorted = new ArrayList<>(sorted.subList(0, MAX_PROBLEMS));
+      sorted.add(new ValidationProblem(errors ? Severity.ERROR : Severity.WARNING, "", 0, 0,
+          "… and " + more + " more problems (only the first " + MAX_PROBLEMS + " are listed)"));
+    }
     return new ValidationReport(source, sorted, errors ? null : spec);
   }
 
@@ -641,7 +689,7 @@ public final class SpecReader {
         continue;
       }
       if (allowed != null && !allowed.contains(key)) {
-        String hint = key.length() > SpecRules.MAX_VALUE_LENGTH ? ""
+        String hint = key.length() > 64 || problems.size() > MAX_PROBLEMS ? ""
             : Similarity.closest(key, allowed).map(s -> " (did you mean '" + s + "'?)").orElse("");
         problems.add(problem(keyPath, keyNode, "unknown key '" + SpecRules.printable(key) + "'" + hint));
         continue;
