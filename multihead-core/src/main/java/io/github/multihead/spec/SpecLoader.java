@@ -10,9 +10,17 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Loads a {@link ClusterSpec} from YAML: duplicate keys rejected, aliases bounded, {@code ${VAR}}
- * and {@code ${VAR:-default}} taken from the environment (the process's, or a map you give), and
- * every problem reported at once with its path and line:column.
+ * Loads a {@link ClusterSpec} from YAML: duplicate keys rejected, {@code ${VAR}} and {@code
+ * ${VAR:-default}} taken from the environment (the process's, or a map you give), the rules of
+ * {@link ClusterSpec#validate()} applied, and every problem reported at once with its path and
+ * line:column.
+ *
+ * <p>Any input ends in a {@link ValidationReport} (or, from {@code load}/{@code parse}, an {@link
+ * InvalidSpecException}), never another exception: bytes that are not UTF-8 are reported with their
+ * byte offset and line:column, and there are limits on size (1 MiB), nesting depth (64), YAML nodes
+ * (100,000), aliases (50), the length of a value (1,024 characters, 64 KiB after interpolation) and
+ * the problems listed (1,000, the rest counted). Only a file that cannot be read at all throws
+ * {@link MultiheadException}.
  *
  * <pre>{@code
  * ClusterSpec spec = SpecLoader.create().load(Path.of("my_multihead_cluster.yaml"));
