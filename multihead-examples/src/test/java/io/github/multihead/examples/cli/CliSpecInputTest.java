@@ -11,8 +11,11 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What the CLI prints with --debug is the redacted chain: a secret planted in a failure never shows. */
-class CliRedactionTest {
+/**
+ * Spec input through the CLI: bytes that are not UTF-8 are bad input (exit 2) with a position; what
+ * the CLI prints with --debug is the redacted chain, so a secret planted in a failure never shows.
+ */
+class CliSpecInputTest {
   static final String SAMPLE = "../examples/my_multihead_cluster.yaml";
   static final String SECRET = "cli-planted-db-secret-5e1f0a9b";
 
@@ -39,5 +42,17 @@ class CliRedactionTest {
     assertTrue(err.toString().contains("Caused by: "), "with its causes: " + printed);
     assertTrue(err.toString().contains("<redacted>"), printed);
     assertFalse(printed.contains(SECRET), printed);
+  }
+
+  @Test
+  void nonUtf8ConfigIsBadInputWithItsPosition() throws Exception {
+    Path latin1 = dir.resolve("latin1.yaml");
+    Files.write(latin1, "cluster:\n  name: caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(new String[] {"validate", "-c", latin1.toString()}, new PrintWriter(out), new PrintWriter(err));
+    assertEquals(Main.BAD_INPUT, code, err.toString());
+    assertEquals("error: (document) (line 2, col 12): not UTF-8 text: invalid byte 0xe9 at byte offset 20 (save the file as UTF-8)\n",
+        err.toString());
   }
 }
