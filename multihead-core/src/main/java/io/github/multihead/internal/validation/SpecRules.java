@@ -223,6 +223,7 @@ public final class SpecRules {
     Map<String, String> ips = new HashMap<>();
     Map<Integer, String> priorities = new HashMap<>();
     List<String> owners = new ArrayList<>();
+    List<Integer> ownerIndexes = new ArrayList<>();
     List<String> servicePaths = new ArrayList<>();
     List<Controller> controllers = spec.controllers();
     for (int i = 0; i < controllers.size(); i++) {
@@ -240,6 +241,7 @@ public final class SpecRules {
       }
       if (c.vipOwner()) {
         owners.add(path);
+        ownerIndexes.add(i);
         if (!c.runs(Service.KEEPALIVED)) {
           error(path + ".vip_owner", "the VIP owner must run keepalived", path + ".services");
         }
@@ -269,7 +271,7 @@ public final class SpecRules {
       }
     }
     if (owners.size() == 1) {
-      vipOwnerHasHighestPriority(controllers, owners.get(0));
+      vipOwnerHasHighestPriority(controllers, ownerIndexes.get(0));
     }
     long keepalived = controllers.stream().filter(c -> c.runs(Service.KEEPALIVED)).count();
     if (owners.isEmpty() && keepalived > 0) {
@@ -297,8 +299,8 @@ public final class SpecRules {
   }
 
   /** With preemption (keepalived's default) VRRP gives the VIP to the highest priority, whatever vip_owner says. */
-  private void vipOwnerHasHighestPriority(List<Controller> controllers, String ownerPath) {
-    int index = Integer.parseInt(ownerPath.substring("controllers[".length(), ownerPath.length() - 1));
+  private void vipOwnerHasHighestPriority(List<Controller> controllers, int index) {
+    String ownerPath = "controllers[" + index + "]";
     Controller owner = controllers.get(index);
     if (!owner.runs(Service.KEEPALIVED) || !validPriority(owner)) {
       return;

@@ -39,4 +39,43 @@ class SecretWalkTest {
     assertTrue(values.contains("vrrp-pw8"));
     assertEquals(4, canary.secrets().size());
   }
+
+  /** The walk follows attributes (non-final methods); a final method exposing a secret would be missed. */
+  @Test
+  void everyModelMethodThatExposesASecretIsAnAttributeTheWalkFollows() {
+    // every model class reachable from ClusterSpec through its methods' return types
+    java.util.Set<Class<?>> model = new java.util.LinkedHashSet<>();
+    java.util.Deque<Class<?>> todo = new java.util.ArrayDeque<>(List.of(ClusterSpec.class));
+    while (!todo.isEmpty()) {
+      Class<?> type = todo.pop();
+      if (!model.add(type)) {
+        continue;
+      }
+      for (java.lang.reflect.Method m : type.getDeclaredMethods()) {
+        java.util.regex.Matcher names = java.util.regex.Pattern.compile("io\\.github\\.multihead\\.spec\\.[A-Za-z]+")
+            .matcher(m.getGenericReturnType().getTypeName());
+        while (names.find()) {
+          try {
+            Class<?> c = Class.forName(names.group());
+            if (!c.isEnum() && c != Secret.class && java.lang.reflect.Modifier.isAbstract(c.getModifiers())) {
+              todo.add(c);
+            }
+          } catch (ClassNotFoundException e) {
+            throw new AssertionError(e);
+          }
+        }
+      }
+    }
+    assertTrue(model.size() >= 13, model.toString());
+    List<String> hidden = new java.util.ArrayList<>();
+    for (Class<?> type : model) {
+      for (java.lang.reflect.Method m : type.getDeclaredMethods()) {
+        boolean exposesSecret = m.getGenericReturnType().getTypeName().contains(Secret.class.getName());
+        if (exposesSecret && java.lang.reflect.Modifier.isFinal(m.getModifiers()) && !m.getName().equals("secrets")) {
+          hidden.add(type.getSimpleName() + "." + m.getName());
+        }
+      }
+    }
+    assertEquals(List.of(), hidden);
+  }
 }
