@@ -57,6 +57,9 @@ public final class SpecLoader {
     java.util.List<String> lines;
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (java.nio.charset.MalformedInputException e) {
+      // the message would be "Input length = 1"; the bytes themselves may be a secret, so no more detail
+      throw new MultiheadException("environment file " + file + " is not UTF-8 text", e);
     } catch (IOException e) {
       throw new MultiheadException("cannot read environment file " + file + ": " + e.getMessage(), e);
     }

@@ -382,6 +382,13 @@ class SpecLoaderFuzzTest {
     }
     m.put("many-keys-under-limit", utf8(keys.toString()));
     m.put("many-keys-over-limit", utf8(keys.toString() + keys.toString().replace("k", "j")));
+    m.put("many-placeholder-controllers", utf8("controllers: [" + "1,".repeat(45_000) + "1]"));
+    StringBuilder same = new StringBuilder(TestSpecs.seedYaml().replaceAll("(?s)controllers:.*?storage:", "storage:"));
+    same.append("\ncontrollers:\n");
+    for (int i = 0; i < 9_000; i++) {
+      same.append("  - {hostname: n1, ip: 192.168.1.").append(i % 300).append(", priority: 5}\n");
+    }
+    m.put("many-duplicate-controllers", utf8(same.toString()));
     m.put("many-flow-items", utf8("controllers: [" + "1,".repeat(400_000) + "1]"));
     StringBuilder bomb = new StringBuilder("a: &a [x, x, x, x, x, x, x, x, x]\n");
     for (char c = 'b'; c <= 'z'; c++) {

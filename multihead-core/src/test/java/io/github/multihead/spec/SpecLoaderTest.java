@@ -141,4 +141,13 @@ class SpecLoaderTest {
     ValidationReport r = SpecLoader.create().check("cluster:\n  name: x\ud800y\n", "s.yaml");
     assertEquals("(document) (line 2, col 10): not Unicode text: a lone surrogate (\\ud800)", r.errors().get(0).toString());
   }
+
+  @Test
+  void nonUtf8EnvironmentFileIsNamed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path env = dir.resolve("bad.env");
+    java.nio.file.Files.write(env, new byte[] {'A', '=', (byte) 0xff, '\n'});
+    io.github.multihead.MultiheadException e = assertThrows(io.github.multihead.MultiheadException.class,
+        () -> SpecLoader.create().environmentFile(env));
+    assertEquals("environment file " + env + " is not UTF-8 text", e.getMessage());
+  }
 }

@@ -87,6 +87,8 @@ public final class SpecReader {
   private final Map<String, Mark> marks = new HashMap<>();
   /** Paths whose value could not be read (a placeholder stands in the model): model rules about them are not reported. */
   private final Set<String> broken = new HashSet<>();
+  /** Every ancestor of a broken path. */
+  private final Set<String> brokenAncestors = new HashSet<>();
 
   public SpecReader(Map<String, String> env) {
     this.env = env;
@@ -146,6 +148,7 @@ public final class SpecReader {
     problems.clear();
     marks.clear();
     broken.clear();
+    brokenAncestors.clear();
   }
 
   private ValidationReport readText(String text, String source) {
@@ -283,29 +286,40 @@ public final class SpecReader {
 
   /** True if {@code path} is, contains or lies inside a value that could not be read. */
   private boolean tainted(String path) {
-    for (String b : broken) {
-      if (b.equals(path) || within(path, b) || within(b, path)) {
-        return true;
+    if (brokenAncestors.contains(path)) {
+      return true; // something inside it is broken
+    }
+    for (String p = path; ; p = parent(p)) {
+      if (broken.contains(p)) {
+        return true; // it, or something around it, is broken
+      }
+      if (p.isEmpty()) {
+        return false;
       }
     }
-    return false;
   }
 
-  private static boolean within(String path, String ancestor) {
-    return ancestor.isEmpty() || path.length() > ancestor.length() && path.startsWith(ancestor)
-        && (path.charAt(ancestor.length()) == '.' || path.charAt(ancestor.length()) == '[');
+  private void markBroken(String path) {
+    if (broken.add(path)) {
+      for (String p = parent(path); brokenAncestors.add(p) && !p.isEmpty(); p = parent(p)) {
+        // every ancestor recorded once
+      }
+    }
+  }
+
+  /** {@code a.b[2].c} → {@code a.b[2]} → {@code a.b} → {@code a} → {@code ""}. */
+  private static String parent(String path) {
+    int cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
+    return cut < 0 ? "" : path.substring(0, cut);
   }
 
   /** The mark of {@code path}, or of its nearest ancestor in the text (a defaulted value has none of its own). */
   private Mark markOf(String path) {
-    String p = path;
-    while (true) {
+    for (String p = path; ; p = parent(p)) {
       Mark m = marks.get(p);
       if (m != null || p.isEmpty()) {
         return m;
       }
-      int cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
-      p = cut < 0 ? "" : p.substring(0, cut);
     }
   }
 
@@ -334,7 +348,7 @@ public final class SpecReader {
     Obj database = top.section("database", keys("user", "password", "vip"));
     String dbVip = database.optStr("vip").orElse(vip);
     if (!database.has("vip") && vipBroken) {
-      broken.add("database.vip");
+      markBroken("database.vip");
     }
     b.database(DatabaseSettings.builder().user(database.str("user", true)).password(database.secret("password"))
         .vip(dbVip).build());
@@ -408,7 +422,7 @@ public final class SpecReader {
     });
     sb.accountingStorageHost(slurm.optStr("accounting_storage_host").orElse(vip));
     if (!slurm.has("accounting_storage_host") && vipBroken) {
-      broken.add("slurm.accounting_storage_host");
+      markBroken("slurm.accounting_storage_host");
     }
     Obj extra = slurm.optional("extra", null);
     if (extra != null) {
@@ -530,7 +544,7 @@ public final class SpecReader {
     }
 
     void missing(String key) {
-      broken.add(child(key));
+      markBroken(child(key));
       if (placeholder) {
         return;
       }
@@ -747,7 +761,7 @@ public final class SpecReader {
   /** An unusable value: reported, and its path marked broken so model rules skip it. */
   private void error(String path, Node node, String message) {
     problems.add(problem(path, node, message));
-    broken.add(path);
+    markBroken(path);
   }
 
   private static ValidationProblem problem(String path, Node node, String message) {
