@@ -402,6 +402,8 @@ class SpecLoaderFuzzTest {
     m.put("huge-domain-dots", utf8("cluster:\n  name: x\n  domain: " + "a.".repeat(400_000) + "a\n"));
     m.put("huge-apt-source", utf8("apt:\n  sources: deb http://x" + " a".repeat(400_000) + "\n"));
     m.put("env-amplification", utf8("cluster:\n  name: \"" + "${X}".repeat(200_000) + "\"\n"));
+    m.put("env-unclosed-defaults", utf8("cluster:\n  name: \"" + "${X:-".repeat(150_000) + "\"\n"));
+    m.put("env-long-name", utf8("cluster:\n  name: \"${" + "A".repeat(900_000) + "\"\n"));
     m.put("many-documents", utf8("a: 1\n---\n".repeat(50_000)));
     m.put("many-lines", utf8("\n".repeat(SpecReaderLimits.MAX_INPUT - 1)));
     m.put("nul-bytes", new byte[] {'a', ':', ' ', 0, 0, '\n'});

@@ -76,7 +76,12 @@ public final class SpecReader {
   public static final int MAX_INTERPOLATED = 64 * 1024;
 
   static final Pattern MEMORY = Pattern.compile("(\\d{1,9})\\s*(MB|M|MIB|GB|G|GIB|TB|T|TIB)?", Pattern.CASE_INSENSITIVE);
-  static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\\}");
+  /**
+   * A reference to an environment variable, with or without a default. Bounded, possessive
+   * quantifiers: an unclosed reference with a default, repeated over a long value, made matching
+   * quadratic (found by fuzzing: minutes for a 750 KB value).
+   */
+  static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]{0,255}+)(:-([^}]{0,1024}+))?\\}");
 
   private static final Set<String> TOP_KEYS = keys("cluster", "network", "database", "redis", "web",
       "ssh", "apt", "controllers", "compute_nodes", "storage", "slurm", "backup");
@@ -721,6 +726,10 @@ public final class SpecReader {
       return null;
     }
     String raw = ((ScalarNode) node).getValue();
+    if (raw.length() > MAX_INTERPOLATED) {
+      error(path, node, "longer than " + MAX_INTERPOLATED + " characters");
+      return null;
+    }
     Matcher m = ENV_REF.matcher(raw);
     StringBuilder out = new StringBuilder();
     boolean ok = true;
