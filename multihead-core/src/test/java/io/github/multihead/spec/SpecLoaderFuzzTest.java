@@ -61,6 +61,8 @@ class SpecLoaderFuzzTest {
   private final SpecLoader loader = SpecLoader.create().environment(ENV);
   private int cases;
   private long longestInput;
+  private long longestParsed;
+  private String longestParsedCase = "";
   private String longestCase = "";
   private long slowestNanos;
   private String slowestCase = "";
@@ -81,6 +83,10 @@ class SpecLoaderFuzzTest {
       Map.Entry<String, Supplier<byte[]>> g = generators.get(i % generators.size());
       check(g.getKey() + "#" + i, g.getValue().get());
     }
+    // long values: a random token repeated up to ~600 KB in place of one of the sample's values
+    for (int i = 0; i < 60; i++) {
+      check("sample-long-value#" + i, utf8(longValue(TestSpecs.seedYaml())));
+    }
     for (Map.Entry<String, byte[]> p : pathological().entrySet()) {
       check(p.getKey(), p.getValue());
     }
@@ -96,8 +102,9 @@ class SpecLoaderFuzzTest {
     failures.forEach((kind, names) -> System.out.println("FAILED " + kind + ": " + names));
     assertEquals(Map.of(), failures, "inputs that ended in something else than a report (seed " + SEED
         + ", saved under target/fuzz-failures)");
-    String summary = String.format("fuzz seed %d: %d cases, longest input %d bytes (%s), slowest %.1f ms (%s)",
-        SEED, cases, longestInput, longestCase, slowestNanos / 1e6, slowestCase);
+    String summary = String.format("fuzz seed %d: %d cases, longest input %d bytes (%s), longest under the size limit"
+        + " %d bytes (%s), slowest %.1f ms (%s)", SEED, cases, longestInput, longestCase, longestParsed, longestParsedCase,
+        slowestNanos / 1e6, slowestCase);
     System.out.println(summary);
     Path report = Path.of("target", "fuzz-report.txt");
     Files.createDirectories(report.getParent());
@@ -116,17 +123,42 @@ class SpecLoaderFuzzTest {
   }
 
   /** Failure kind (class and where thrown) to the first few inputs that showed it. */
-  private final Map<String, String> failures = new java.util.TreeMap<>();
+  private final Map<String, String> failures = new java.util.concurrent.ConcurrentSkipListMap<>();
 
   private static String firstFrame(Throwable t) {
     StackTraceElement[] st = t.getStackTrace();
     return st.length == 0 ? "?" : st[0].getClassName() + "." + st[0].getMethodName();
   }
 
-  private final Map<String, byte[]> overLimit = new java.util.LinkedHashMap<>();
+  private final Map<String, byte[]> overLimit = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
+
+  /** A case that hangs is reported by name (and its thread abandoned) instead of hanging the build. */
+  private void check(String name, byte[] input) {
+    java.util.concurrent.Future<?> done = worker.submit(() -> checkNow(name, input));
+    try {
+      done.get(HANG_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      save(name, input);
+      failures.merge("no answer within " + HANG_SECONDS + " s", name, (a, b) -> a.split(",").length < 5 ? a + "," + b : a);
+      worker = newWorker(); // the stuck thread is a daemon, left behind
+    } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  static final int HANG_SECONDS = 20;
+  private java.util.concurrent.ExecutorService worker = newWorker();
+
+  private static java.util.concurrent.ExecutorService newWorker() {
+    return java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "fuzz-case");
+      t.setDaemon(true);
+      return t;
+    });
+  }
 
   /** The property, for one input: through bytes, and (when it is text) through the string API too. */
-  private void check(String name, byte[] input) {
+  private void checkNow(String name, byte[] input) {
     try {
       long start = System.nanoTime();
       ValidationReport report = loader.check(input, name);
@@ -159,6 +191,10 @@ class SpecLoaderFuzzTest {
 
   private void record(String name, long length, long nanos) {
     cases++;
+    if (length <= SpecReaderLimits.MAX_INPUT && length > longestParsed) {
+      longestParsed = length;
+      longestParsedCase = name;
+    }
     if (length > longestInput) {
       longestInput = length;
       longestCase = name;
@@ -352,6 +388,22 @@ class SpecLoaderFuzzTest {
         default -> lines.set(i, line.replace("true", "false").replace("100", "70").replace("3", "4"));
       }
     }
+    return String.join("\n", lines);
+  }
+
+  private String longValue(String doc) {
+    String[] tokens = {"${X:-", "${X}", "${", "a.", "a ", "1", "-", "\\", "'", "::", "[", "{", "deb ", "/", "..", "%", "🐧"};
+    String token = random.nextInt(4) == 0 ? randomText(1 + random.nextInt(6)) : tokens[random.nextInt(tokens.length)];
+    String value = token.repeat(1 + random.nextInt(600_000 / Math.max(1, token.length())));
+    String[] lines = doc.split("\n", -1);
+    int tries = 0;
+    int i;
+    do {
+      i = random.nextInt(lines.length);
+    } while (!lines[i].contains(": ") && tries++ < 100);
+    int c = lines[i].indexOf(": ");
+    String quoted = random.nextBoolean() ? "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"" : value;
+    lines[i] = (c < 0 ? lines[i] : lines[i].substring(0, c)) + ": " + quoted;
     return String.join("\n", lines);
   }
 
