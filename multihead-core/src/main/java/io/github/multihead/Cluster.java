@@ -46,7 +46,7 @@ public final class Cluster implements AutoCloseable {
   private final Sleeper sleeper;
 
   private Cluster(Builder b) {
-    this.spec = Objects.requireNonNull(b.spec, "spec");
+    this.spec = Objects.requireNonNull(b.spec, "spec").validate().specOrThrow(); // every spec, however made
     Transport t = b.transport;
     if (t != null && !b.interceptors.isEmpty()) {
       t = t.with(b.interceptors);

@@ -45,16 +45,17 @@ public final class Main implements Runnable {
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       boolean debug = parseResult.hasMatchedOption("--debug")
           || parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("--debug");
+      Throwable shown = redacted(e, parseResult); // the loaded spec's secrets masked in the whole chain
       if (e instanceof InvalidSpecException) {
         InvalidSpecException invalid = (InvalidSpecException) e;
         invalid.report().problems().forEach(p -> err.println((p.isError() ? "error: " : "warning: ") + p));
       } else if (e instanceof MultiheadException || e instanceof BadInputException) {
-        err.println("error: " + e.getMessage());
+        err.println("error: " + shown.getMessage());
       } else {
-        err.println("error: " + e);
+        err.println("error: " + shown);
       }
       if (debug) {
-        e.printStackTrace(err);
+        shown.printStackTrace(err);
       }
       err.flush();
       return commandLine.getExitCodeExceptionMapper().getExitCode(e);
@@ -69,6 +70,19 @@ public final class Main implements Runnable {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /** {@code e}, or a copy of its chain with the secrets of the spec the command loaded masked. */
+  private static Throwable redacted(Throwable e, CommandLine.ParseResult parseResult) {
+    CommandLine.ParseResult command = parseResult.subcommand();
+    if (command != null) {
+      for (CommandLine.Model.CommandSpec mixin : command.commandSpec().mixins().values()) {
+        if (mixin.userObject() instanceof SpecOptions && ((SpecOptions) mixin.userObject()).loaded != null) {
+          return ((SpecOptions) mixin.userObject()).loaded.redacted(e);
+        }
+      }
+    }
+    return e;
   }
 
   /** Bad input that is not a spec problem (a missing file, an unreadable env file). */

@@ -21,6 +21,9 @@ final class SpecOptions {
       description = "KEY=VALUE lines (an optional 'export ' prefix, quotes stripped) added to the environment for ${VAR} interpolation.")
   List<Path> envFiles = List.of();
 
+  /** The spec {@link #spec} returned, so the error handler can mask its secrets. */
+  ClusterSpec loaded;
+
   /** Every problem of the spec, errors and warnings. */
   ValidationReport check() {
     if (!Files.isRegularFile(config)) {
@@ -46,6 +49,7 @@ final class SpecOptions {
     for (ValidationProblem p : report.warnings()) {
       err.println("warning: " + p);
     }
-    return report.spec().orElseThrow();
+    loaded = report.spec().orElseThrow();
+    return loaded;
   }
 }
