@@ -805,8 +805,9 @@ public final class Engine {
     if (message != null && message.startsWith(prefix)) {
       message = message.substring(prefix.length()); // the step failure names the node already
     }
-    // The cause is not kept: its message and stack may carry what a node echoed back (secrets).
-    return new StepFailedException(node.hostname(), phase.name(), step, redactor.redact(String.valueOf(message)), null);
+    // The cause is kept as a redacted copy: its messages may carry what a node echoed back.
+    return new StepFailedException(node.hostname(), phase.name(), step, redactor.redact(String.valueOf(message)),
+        redactor.redact(e));
   }
 
   private static Duration elapsed(long startNanos) {
