@@ -122,8 +122,10 @@ class CliTest {
   void planTextIsGroupedAndRedacted() throws Exception {
     Result r = run("plan", "-c", SAMPLE, "--env-file", envFile().toString());
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.out().contains("Phase 0 — preflight and base [3 nodes]"), r.out());
-    assertTrue(r.out().contains("  server2 (192.168.1.102)"), r.out());
+    assertTrue(r.out().contains("Phase 0 — preflight and base [3 nodes]\n  on server1, server2, server3:\n    ? reachable (probe)"), r.out());
+    assertEquals(1, r.out().split("reachable \\(probe\\)", -1).length - 1, "what is identical across nodes is shown once");
+    assertTrue(r.out().contains("  server2 (192.168.1.102)\n    ? host name server2 — "), "what differs keeps a section per node");
+    assertTrue(r.out().lines().count() < 60, "a 3-node offline plan fits on a screen: " + r.out().lines().count() + " lines");
     assertTrue(r.out().contains("+192.168.1.103 server3.cluster.example.com server3"), r.out());
     assertTrue(r.out().contains("Summary: 12 steps: 0 would run, 0 up to date, 12 unknown; 24 probes: 0 passed, 0 failed, 24 not run"), r.out());
     assertFalse((r.out() + r.err()).contains("cli-canary"), "secret leaked");
