@@ -38,7 +38,7 @@ public final class Main {
   static int guarded(String[] args, PrintWriter out, PrintWriter err, IntSupplier cli) {
     try {
       return cli.getAsInt();
-    } catch (Throwable t) { // NOPMD: the last line of defence, by design
+    } catch (Throwable t) { // the last line of defence: Errors too, by design
       try {
         out.flush();
         err.println("error: internal error: " + oneLine(t) + (debug(args) ? "" : " (--debug prints the stack trace)"));
@@ -46,7 +46,7 @@ public final class Main {
           t.printStackTrace(err);
         }
         err.flush();
-      } catch (Throwable ignored) { // NOPMD: even printing failed (e.g. out of memory); the code still says it
+      } catch (Throwable ignored) { // printing failed too (out of memory?); the exit code still says it
         // nothing left to report with
       }
       return FAILED;
