@@ -189,12 +189,14 @@ public final class Command {
 
   /**
    * How the command is shown in plans, logs, journals and errors: its description when it has one,
-   * else its shell line; with stdin noted (never shown).
+   * else its shell line; with stdin noted (never shown). A {@link #sudo()} command is marked
+   * {@code (as root)}, not {@code sudo}: whether sudo runs depends on the login user, which only
+   * the transport knows (a root login runs it directly), while "as root" holds either way.
    */
   public String display() {
     String base = description != null ? description : toShellLine();
     if (sudo) {
-      base = "sudo " + base;
+      base = "(as root) " + base;
     }
     if (stdin != null && description == null) {
       base = base + (stdin.containsSecret() ? " <<< [stdin: secret]" : " <<< [stdin: " + stdin.size() + " bytes]");

@@ -64,7 +64,7 @@ class InterceptorTest {
       return chain.proceed(chain.command());
     }).executor(Node.of("n1", "10.0.0.1"));
     ex.upload(Upload.of("/etc/x.conf", Content.of("a=1\n"), 0640).ownedBy("root:adm"));
-    assertEquals(List.of("sudo write /etc/x.conf (0640 root:adm, 4 bytes)"), seen);
+    assertEquals(List.of("(as root) write /etc/x.conf (0640 root:adm, 4 bytes)"), seen);
     assertEquals(List.of("write /etc/x.conf (0640 root:adm, 4 bytes)"), uploads);
     // and a guard can refuse it like any command
     NodeExecutor guarded = custom.with(Interceptors.readOnlyGuard()).executor(Node.of("n1", "10.0.0.1"));

@@ -145,7 +145,7 @@ class LocalTransportTest {
     };
     TransportException e = assertThrows(TransportException.class, () -> viaCat.read(file.toString()));
     assertTrue(e.getMessage().startsWith("[localhost] cannot read " + file + " exactly"), e.getMessage());
-    assertEquals(java.util.Optional.of("sudo read " + file), e.command());
+    assertEquals(java.util.Optional.of("(as root) read " + file), e.command());
     Path small = dir.resolve("small");
     Files.writeString(small, "a=1\n");
     assertEquals("a=1\n", new String(viaCat.read(small.toString()).orElseThrow(), StandardCharsets.UTF_8));

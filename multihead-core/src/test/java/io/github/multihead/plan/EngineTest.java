@@ -185,7 +185,7 @@ class EngineTest {
     assertEquals(e.getMessage(), run.getMessage());
     assertFalse(run.report().succeeded());
     assertEquals(10, run.resumeFromPhase());
-    assertEquals("[server2] phase 'demo', step 'install demo': `sudo apt-get install -y demo` exited 100: E: Unable to locate package demo",
+    assertEquals("[server2] phase 'demo', step 'install demo': `(as root) apt-get install -y demo` exited 100: E: Unable to locate package demo",
         e.getMessage());
     assertEquals("server2", e.node());
     assertEquals(100, e.exitCode().getAsInt());
@@ -203,7 +203,7 @@ class EngineTest {
     assertEquals("install demo", failed.get("step").asText());
     assertEquals(100, failed.get("exit").asInt());
     assertEquals("dpkg -s demo", failed.get("commands").get(0).asText());
-    assertEquals("sudo apt-get install -y demo", failed.get("commands").get(1).asText());
+    assertEquals("(as root) apt-get install -y demo", failed.get("commands").get(1).asText());
     JsonNode last = json.readTree(lines.get(lines.size() - 1));
     assertEquals("run-finished", last.get("event").asText());
     assertFalse(last.get("succeeded").asBoolean());

@@ -109,15 +109,17 @@ class SpecLoaderFuzzTest {
     Path report = Path.of("target", "fuzz-report.txt");
     Files.createDirectories(report.getParent());
     Files.writeString(report, summary + "\n");
-    // The machine is shared: a case over the limit is timed again, and its best of three must pass.
+    // The machine is shared (2 cores, parallel builds): a case over the limit in wall time is timed
+    // again in this thread's CPU time, which other processes cannot inflate; its best of three must pass.
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
     for (Map.Entry<String, byte[]> slow : overLimit.entrySet()) {
       long best = Long.MAX_VALUE;
       for (int i = 0; i < 3; i++) {
-        long start = System.nanoTime();
+        long start = threads.getCurrentThreadCpuTime();
         loader.check(slow.getValue(), slow.getKey());
-        best = Math.min(best, System.nanoTime() - start);
+        best = Math.min(best, threads.getCurrentThreadCpuTime() - start);
       }
-      System.out.printf("  %s over %d ms once; best of 3: %.1f ms%n", slow.getKey(), LIMIT_MS, best / 1e6);
+      System.out.printf("  %s over %d ms once (wall); best of 3 in CPU time: %.1f ms%n", slow.getKey(), LIMIT_MS, best / 1e6);
       assertTrue(best < LIMIT_MS * 1_000_000, slow.getKey() + " took " + best / 1_000_000 + " ms at best; " + summary);
     }
   }

@@ -33,12 +33,12 @@ class RecordingTransportTest {
     RecordingTransport mock = RecordingTransport.create().on("n1", argvStartsWith("systemctl", "is-active")).respond(0, "active\n");
     NodeExecutor n1 = mock.executor(N1);
     AssertionError e = assertThrows(AssertionError.class, () -> n1.run(Command.of("systemctl", "restart", "nginx").withSudo()));
-    assertTrue(e.getMessage().startsWith("unexpected command on n1: sudo systemctl restart nginx\n"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("unexpected command on n1: (as root) systemctl restart nginx\n"), e.getMessage());
     assertTrue(e.getMessage().contains("stubs for n1: argv starts with [systemctl, is-active] (n1)"), e.getMessage());
     // kept for verify() and close(), in case the code under test swallowed or wrapped the error
     assertEquals(1, mock.unexpectedCommands().size());
     AssertionError again = assertThrows(AssertionError.class, mock::verify);
-    assertTrue(again.getMessage().startsWith("unexpected command on n1: sudo systemctl restart nginx"), again.getMessage());
+    assertTrue(again.getMessage().startsWith("unexpected command on n1: (as root) systemctl restart nginx"), again.getMessage());
     assertThrows(AssertionError.class, mock::close);
     assertTrue(mock.closed());
   }

@@ -94,7 +94,7 @@ class FileReadTest {
       };
       TransportException e = assertThrows(TransportException.class, () -> onlyRun.read(file.toString()));
       assertTrue(e.getMessage().startsWith("[node1] cannot read " + file + " exactly"), e.getMessage());
-      assertEquals(Optional.of("sudo read " + file), e.command());
+      assertEquals(Optional.of("(as root) read " + file), e.command());
     }
   }
 

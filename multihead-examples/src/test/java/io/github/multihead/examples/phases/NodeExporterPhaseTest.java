@@ -157,7 +157,7 @@ class NodeExporterPhaseTest {
 
     RunFailedException failed = assertThrows(RunFailedException.class, this::deploy);
     assertTrue(failed.getMessage().startsWith("[server1] phase 'node exporter', step 'restart node exporter': "
-        + "`sudo systemctl restart prometheus-node-exporter` exited 1: "), failed.getMessage());
+        + "`(as root) systemctl restart prometheus-node-exporter` exited 1: "), failed.getMessage());
     assertEquals("failed", node("server1").unitState(NodeExporterPhase.UNIT));
     assertTrue(pending("server1"));
 
