@@ -20,6 +20,6 @@ public final class Phases {
 
   /** Every built-in phase that exists in this version, in order. */
   public static List<Phase> standard() {
-    return List.of(preflight());
+    return List.of(preflight(), galera());
   }
 }
