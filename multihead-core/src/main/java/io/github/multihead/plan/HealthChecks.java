@@ -66,15 +66,8 @@ public final class HealthChecks {
       @Override
       public HealthResult probe(HealthContext context) {
         List<HealthResult> failures = new ArrayList<>();
-        for (Node node : context.nodes()) {
-          Probe.Reading<T> reading = probe.read(context, node);
-          if (!reading.ok()) {
-            failures.add(reading.toFailure(reading.describeProblem()));
-            continue;
-          }
-          verdict.apply(node, reading.value())
-              .ifPresent(why -> failures.add(reading.toFailure(node.hostname() + ": " + why)));
-        }
+        readAll(context, probe, failures).forEach((node, reading) -> verdict.apply(node, reading.value())
+            .ifPresent(why -> failures.add(reading.toFailure(node.hostname() + ": " + why))));
         return combine(name, context.nodes().size() + " nodes", failures);
       }
     };
@@ -97,20 +90,27 @@ public final class HealthChecks {
       public HealthResult probe(HealthContext context) {
         List<HealthResult> failures = new ArrayList<>();
         Map<Node, T> values = new LinkedHashMap<>();
-        for (Node node : context.nodes()) {
-          Probe.Reading<T> reading = probe.read(context, node);
-          if (reading.ok()) {
-            values.put(node, reading.value());
-          } else {
-            failures.add(reading.toFailure(reading.describeProblem()));
-          }
-        }
+        readAll(context, probe, failures).forEach((node, reading) -> values.put(node, reading.value()));
         if (failures.isEmpty()) {
           verdict.apply(Collections.unmodifiableMap(values)).ifPresent(why -> failures.add(HealthResult.fail(why)));
         }
         return combine(name, context.nodes().size() + " nodes", failures);
       }
     };
+  }
+
+  /** Reads {@code probe} on every node of the context: the readings with a value; the others as failures. */
+  private static <T> Map<Node, Probe.Reading<T>> readAll(HealthContext context, Probe<T> probe, List<HealthResult> failures) {
+    Map<Node, Probe.Reading<T>> ok = new LinkedHashMap<>();
+    for (Node node : context.nodes()) {
+      Probe.Reading<T> reading = probe.read(context, node);
+      if (reading.ok()) {
+        ok.put(node, reading);
+      } else {
+        failures.add(reading.toFailure(reading.describeProblem()));
+      }
+    }
+    return ok;
   }
 
   private static HealthResult combine(String name, String scope, List<HealthResult> failures) {

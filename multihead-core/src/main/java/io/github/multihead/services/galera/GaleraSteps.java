@@ -42,6 +42,12 @@ final class GaleraSteps {
     }
   }
 
+  /** Restarts MariaDB (a joiner takes its SST during the start) and waits until it is Synced. */
+  static void restartAndAwaitSynced(StepContext ctx, String step) {
+    ctx.runChecked(Command.of("systemctl", "restart", "mariadb").withSudo().withTimeout(Duration.ofMinutes(15)));
+    awaitSynced(ctx, step, SYNC_TIMEOUT);
+  }
+
   private static WsrepStatus status(StepContext ctx, String step) {
     Probe.Reading<WsrepStatus> r = WsrepStatus.PROBE.read(ctx.executor());
     if (!r.ok()) {
@@ -101,8 +107,7 @@ final class GaleraSteps {
 
       @Override
       public void apply(StepContext ctx) {
-        ctx.runChecked(Command.of("systemctl", "restart", "mariadb").withSudo().withTimeout(Duration.ofMinutes(15)));
-        awaitSynced(ctx, name(), SYNC_TIMEOUT);
+        restartAndAwaitSynced(ctx, name());
       }
 
       @Override
@@ -140,8 +145,7 @@ final class GaleraSteps {
 
       @Override
       public void apply(StepContext ctx) {
-        ctx.runChecked(Command.of("systemctl", "restart", "mariadb").withSudo().withTimeout(Duration.ofMinutes(15)));
-        awaitSynced(ctx, name(), SYNC_TIMEOUT);
+        restartAndAwaitSynced(ctx, name());
       }
 
       @Override
