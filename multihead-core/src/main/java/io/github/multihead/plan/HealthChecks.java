@@ -66,8 +66,13 @@ public final class HealthChecks {
       @Override
       public HealthResult probe(HealthContext context) {
         List<HealthResult> failures = new ArrayList<>();
-        readAll(context, probe, failures).forEach((node, reading) -> verdict.apply(node, reading.value())
-            .ifPresent(why -> failures.add(reading.toFailure(node.hostname() + ": " + why))));
+        readAll(context, probe).forEach((node, reading) -> {
+          if (!reading.ok()) {
+            failures.add(reading.toFailure(reading.describeProblem()));
+          } else {
+            verdict.apply(node, reading.value()).ifPresent(why -> failures.add(reading.toFailure(node.hostname() + ": " + why)));
+          }
+        });
         return combine(name, context.nodes().size() + " nodes", failures);
       }
     };
@@ -90,7 +95,13 @@ public final class HealthChecks {
       public HealthResult probe(HealthContext context) {
         List<HealthResult> failures = new ArrayList<>();
         Map<Node, T> values = new LinkedHashMap<>();
-        readAll(context, probe, failures).forEach((node, reading) -> values.put(node, reading.value()));
+        readAll(context, probe).forEach((node, reading) -> {
+          if (reading.ok()) {
+            values.put(node, reading.value());
+          } else {
+            failures.add(reading.toFailure(reading.describeProblem()));
+          }
+        });
         if (failures.isEmpty()) {
           verdict.apply(Collections.unmodifiableMap(values)).ifPresent(why -> failures.add(HealthResult.fail(why)));
         }
@@ -99,18 +110,13 @@ public final class HealthChecks {
     };
   }
 
-  /** Reads {@code probe} on every node of the context: the readings with a value; the others as failures. */
-  private static <T> Map<Node, Probe.Reading<T>> readAll(HealthContext context, Probe<T> probe, List<HealthResult> failures) {
-    Map<Node, Probe.Reading<T>> ok = new LinkedHashMap<>();
+  /** Reads {@code probe} on every node of the context, in order. */
+  private static <T> Map<Node, Probe.Reading<T>> readAll(HealthContext context, Probe<T> probe) {
+    Map<Node, Probe.Reading<T>> all = new LinkedHashMap<>();
     for (Node node : context.nodes()) {
-      Probe.Reading<T> reading = probe.read(context, node);
-      if (reading.ok()) {
-        ok.put(node, reading);
-      } else {
-        failures.add(reading.toFailure(reading.describeProblem()));
-      }
+      all.put(node, probe.read(context, node));
     }
-    return ok;
+    return all;
   }
 
   private static HealthResult combine(String name, String scope, List<HealthResult> failures) {
