@@ -88,7 +88,12 @@ final class VolumeStatus {
       f.setXIncludeAware(false);
       f.setNamespaceAware(false);
       DocumentBuilder b = f.newDocumentBuilder();
-      b.setErrorHandler(null);
+      b.setErrorHandler(new org.xml.sax.helpers.DefaultHandler() {
+        @Override
+        public void fatalError(org.xml.sax.SAXParseException e) throws org.xml.sax.SAXException {
+          throw e; // reported by the exception, not printed on stderr
+        }
+      });
       return b.parse(new ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     } catch (Exception e) {
       throw new IllegalArgumentException("unreadable XML: " + e.getMessage(), e);
