@@ -67,8 +67,7 @@ final class FakeGluster {
       String h = s.host;
       on(h, argvContains("dpkg-query"), c -> exit(s.installed ? 0 : 1));
       on(h, argvContains("apt-get install"), c -> {
-        s.installed = true;
-        s.glusterd = true; // Debian's postinst starts it
+        s.installed = true; // Debian's postinst neither enables nor starts glusterd (try-restart only)
         return exit(0);
       });
       on(h, argvContains("systemctl is-enabled -q glusterd"), c -> exit(s.glusterd ? 0 : 3));

@@ -56,9 +56,9 @@ class GlusterPhaseTest {
 
     assertEquals(List.of("phase 1 'trusted pool and volume': server1 (no target is in a trusted pool yet: server1 is the VIP owner)"),
         first.choices());
-    // per node: packages, brick directory, mount point, fstab, mount (glusterd is started by the package);
+    // per node: packages, glusterd enabled and started, brick directory, mount point, fstab, mount;
     // on server1: 2 probes, create, start
-    assertEquals(3 * 5 + 4, first.changed(), changed(first));
+    assertEquals(3 * 6 + 4, first.changed(), changed(first));
     assertEquals(List.of("server1 probes server2", "server1 probes server3", "server1 creates gluster_volume",
         "server1 starts gluster_volume"), fake.events);
     assertEquals("gluster --mode=script volume create gluster_volume replica 3 192.168.1.101:/data/gluster/brick "
