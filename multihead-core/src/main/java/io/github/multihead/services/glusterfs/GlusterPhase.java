@@ -108,7 +108,7 @@ final class GlusterPhase implements Phase {
       String name = "peer probe " + peer.hostname();
       Command probe = gluster("peer", "probe", peer.ip());
       steps.add(new EvidenceStep<>(name, GlusterProbes.PEERS,
-          peers -> peers.find(peer.ip(), peer.hostname())
+          peers -> peers.find(names(spec, peer))
               .map(p -> peer.ip() + " is a peer (" + p.state() + ")"),
           ctx -> ctx.runChecked(probe), List.of(probe), Set.of(PACKAGES_STEP, "glusterd enabled and running")));
       probeSteps.add(name);
@@ -121,7 +121,7 @@ final class GlusterPhase implements Phase {
         info -> info.map(v -> "volume " + v.name() + " exists (" + v.type() + ", " + v.status() + ", "
             + v.bricks().size() + " bricks)"),
         ctx -> {
-          awaitPeers(ctx, others);
+          awaitPeers(ctx, spec, others);
           Probe.Reading<Boolean> onRoot = GlusterProbes.brickOnRoot(g.brickPath()).read(ctx.executor());
           if (!onRoot.ok()) {
             throw new StepFailedException(ctx.node().hostname(), ctx.phaseName(), "volume " + volume,
@@ -182,13 +182,24 @@ final class GlusterPhase implements Phase {
         .collect(Collectors.toUnmodifiableList());
   }
 
+  /**
+   * The names a peer may be listed by: the address it was probed by, and — on the peers that did
+   * not probe it, which name it by a reverse lookup of its address — its host name and FQDN (the
+   * first name on its {@code /etc/hosts} line).
+   */
+  static String[] names(ClusterSpec spec, Controller c) {
+    List<String> names = new ArrayList<>(List.of(c.ip(), c.hostname()));
+    spec.cluster().domain().ifPresent(d -> names.add(c.hostname() + "." + d));
+    return names.toArray(new String[0]);
+  }
+
   /** Polls this node's peer list until every other node reads 'Peer in Cluster (Connected)'. */
-  static void awaitPeers(StepContext ctx, List<Controller> others) {
+  static void awaitPeers(StepContext ctx, ClusterSpec spec, List<Controller> others) {
     Instant deadline = ctx.clock().instant().plus(PEER_WAIT);
     String last;
     while (true) {
       Probe.Reading<PeerStatus> r = GlusterProbes.PEERS.read(ctx.executor());
-      Optional<String> missing = r.ok() ? notConnected(r.value(), others) : Optional.of(r.describeProblem());
+      Optional<String> missing = r.ok() ? notConnected(spec, r.value(), others) : Optional.of(r.describeProblem());
       if (missing.isEmpty()) {
         return;
       }
@@ -208,10 +219,10 @@ final class GlusterPhase implements Phase {
   }
 
   /** Empty when every one of {@code others} is a connected peer in {@code peers}; else who is not. */
-  static Optional<String> notConnected(PeerStatus peers, List<Controller> others) {
+  static Optional<String> notConnected(ClusterSpec spec, PeerStatus peers, List<Controller> others) {
     List<String> problems = new ArrayList<>();
     for (Controller c : others) {
-      Optional<PeerStatus.Peer> p = peers.find(c.ip(), c.hostname());
+      Optional<PeerStatus.Peer> p = peers.find(names(spec, c));
       if (p.isEmpty()) {
         problems.add(c.hostname() + " (" + c.ip() + ") is not a peer");
       } else if (!p.get().connected()) {
@@ -235,7 +246,7 @@ final class GlusterPhase implements Phase {
     String volume = g.volumeName();
     List<String> wanted = bricks(spec);
     HealthCheck peers = HealthChecks.onEachNode("every peer 'Peer in Cluster (Connected)' on every node",
-        GlusterProbes.PEERS, (node, status) -> notConnected(status, gluster.stream()
+        GlusterProbes.PEERS, (node, status) -> notConnected(spec, status, gluster.stream()
             .filter(c -> !c.hostname().equals(node.hostname())).collect(Collectors.toList())));
     HealthCheck started = HealthChecks.onEachNode("volume " + volume + " Started", GlusterProbes.volumeInfo(volume),
         (node, info) -> info.isEmpty() ? Optional.of("volume " + volume + " does not exist")

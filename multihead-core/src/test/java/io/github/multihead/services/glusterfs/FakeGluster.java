@@ -108,12 +108,13 @@ final class FakeGluster {
         State peer = byIp(c.argv().get(4));
         events.add(h + " probes " + peer.host);
         s.peers.put(peer.ip, settlePolls);
-        for (String ip : new ArrayList<>(s.peers.keySet())) {
-          State other = byIp(ip);
-          other.peers.put(s.ip, 0);
-          for (String ip2 : s.peers.keySet()) {
-            if (!ip2.equals(other.ip)) {
-              other.peers.put(ip2, 0);
+        for (String name : new ArrayList<>(s.peers.keySet())) {
+          State other = byIp(name);
+          // like glusterd: the probed node names the prober by a reverse lookup of its address (the FQDN)
+          other.peers.put(s.host + "." + spec.cluster().domain().orElseThrow(), 0);
+          for (String name2 : s.peers.keySet()) {
+            if (byIp(name2) != other) {
+              other.peers.put(name2, 0);
             }
           }
         }
@@ -184,8 +185,11 @@ final class FakeGluster {
     });
   }
 
-  State byIp(String ip) {
-    return nodes.values().stream().filter(s -> s.ip.equals(ip)).findFirst().orElseThrow(() -> new AssertionError("no node " + ip));
+  /** The node known by {@code name}: its address or its FQDN. */
+  State byIp(String name) {
+    return nodes.values().stream()
+        .filter(s -> s.ip.equals(name) || name.equals(s.host + "." + spec.cluster().domain().orElse("")))
+        .findFirst().orElseThrow(() -> new AssertionError("no node " + name));
   }
 
   private String bricksText() {
