@@ -79,6 +79,16 @@ class GlusterE2E {
       assertTrue(fstab.contains("\nlocalhost:/" + volume + " " + mnt + " glusterfs defaults,_netdev 0 0\n"), node + ": " + fstab);
     }
 
+    // glusterd on 24007, each brick on a port in the documented range
+    for (Node node : lab.nodes()) {
+      String ss = lab.transport().executor(node).run(Command.of("ss", "-Hltnp")).stdout();
+      assertTrue(ss.lines().anyMatch(l -> l.contains(":24007 ") && l.contains("\"glusterd\"")), node + ": " + ss);
+      int brickPort = ss.lines().filter(l -> l.contains("\"glusterfsd\"")).map(l -> l.trim().split("\\s+")[3])
+          .map(a -> Integer.parseInt(a.substring(a.lastIndexOf(':') + 1))).findFirst()
+          .orElseThrow(() -> new AssertionError(node + ": no glusterfsd listening: " + ss));
+      assertTrue(brickPort >= GlusterFs.BRICK_PORT_MIN && brickPort <= GlusterFs.BRICK_PORT_MAX, node + ": brick on " + brickPort);
+    }
+
     // the seed's Test 1 by hand: written on node1, read on node3
     assertEquals(0, node1.run(Command.shell("echo hello-from-node1 > \"$1\"", mnt + "/e2e.txt")).exitCode());
     CommandResult read = lab.transport().executor(lab.node(3)).run(Command.of("cat", mnt + "/e2e.txt"));
@@ -88,6 +98,8 @@ class GlusterE2E {
     // real outputs, for the unit tests' fixtures
     capture(fixtures, "pool-list-three.txt", node1, Command.of("gluster", "pool", "list"));
     capture(fixtures, "peer-status-three.txt", node1, Command.of("gluster", "peer", "status"));
+    capture(fixtures, "pool-list-node2.txt", lab.transport().executor(lab.node(2)), Command.of("gluster", "pool", "list"));
+    capture(fixtures, "peer-status-node2.txt", lab.transport().executor(lab.node(2)), Command.of("gluster", "peer", "status"));
     capture(fixtures, "volume-info-started.txt", node1, Command.of("gluster", "volume", "info", volume));
     capture(fixtures, "volume-info-missing.txt", node1, Command.of("gluster", "volume", "info", "no-such-volume"));
     capture(fixtures, "volume-status.xml", node1, Command.of("gluster", "volume", "status", volume, "--xml"));

@@ -23,6 +23,18 @@ import java.util.Set;
  * }</pre>
  */
 public final class GlusterFs implements ManagedService {
+  /**
+   * The lowest port glusterd gives a brick process ({@code glusterfsd}): {@code base-port} of
+   * {@code /etc/glusterfs/glusterd.vol}, default 49152. For firewall rules.
+   */
+  public static final int BRICK_PORT_MIN = 49152;
+
+  /**
+   * The highest brick port: {@code max-port} of Debian's {@code glusterd.vol}. glusterd 10 picks a
+   * random free port in the range for each brick (52438, 54331 and 55917 on the lab).
+   */
+  public static final int BRICK_PORT_MAX = 60999;
+
   private GlusterFs() {}
 
   public static GlusterFs create() {
@@ -45,8 +57,12 @@ public final class GlusterFs implements ManagedService {
   }
 
   /**
-   * glusterd's 24007 (management, volume layouts for clients) and 24008 (RDMA management; glusterd
-   * holds it on TCP too).
+   * glusterd's 24007 (management; clients fetch the volume layout there) and 24008 (management over
+   * RDMA in older releases; glusterd 10 does not listen on it, but nothing else may hold it).
+   *
+   * <p>Brick ports are not in this map: glusterd picks any free port between {@link
+   * #BRICK_PORT_MIN} and {@link #BRICK_PORT_MAX}, so another listener in that range is no conflict,
+   * and the range lies inside Linux's ephemeral ports (32768–60999).
    */
   @Override
   public Map<Integer, Set<String>> ports(ClusterSpec spec, Controller controller) {

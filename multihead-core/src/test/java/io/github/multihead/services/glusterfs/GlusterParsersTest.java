@@ -50,6 +50,11 @@ class GlusterParsersTest {
     assertEquals(List.of("10.213.7.12", "10.213.7.13", "localhost"),
         pool.members().stream().map(Pool.Member::hostname).toList());
     assertEquals("Connected", pool.members().get(0).state());
+    // node2 of the same lab pool names node1 by the FQDN of a reverse lookup, and sees the same UUIDs
+    Pool seenFromNode2 = Pool.parse(ok("pool-list-node2.txt"));
+    assertEquals(List.of("node1.lab.multihead.test", "10.213.7.13", "localhost"),
+        seenFromNode2.members().stream().map(Pool.Member::hostname).toList());
+    assertEquals(pool.uuids(), seenFromNode2.uuids());
   }
 
   @Test
@@ -67,8 +72,13 @@ class GlusterParsersTest {
     PeerStatus three = PeerStatus.parse(ok("peer-status-three.txt"));
     assertEquals(2, three.peers().size());
     assertTrue(three.peers().stream().allMatch(PeerStatus.Peer::connected));
-    assertEquals("10.213.7.13", three.find("node3").orElseThrow().hostname());
-    assertEquals(List.of("node3"), three.find("10.213.7.13").orElseThrow().otherNames());
+    assertEquals("6f81c2ee-78ab-442a-a953-c50d9f031e26", three.find("node3", "10.213.7.13").orElseThrow().uuid());
+    PeerStatus node2 = PeerStatus.parse(ok("peer-status-node2.txt"));
+    assertEquals(java.util.Optional.empty(), node2.find("10.213.7.11", "node1"));
+    assertTrue(node2.find("10.213.7.11", "node1", "node1.lab.multihead.test").orElseThrow().connected());
+    PeerStatus others = PeerStatus.parse(CommandResult.success("Number of Peers: 1\n\nHostname: 10.213.7.13\n"
+        + "Uuid: 6f81c2ee-78ab-442a-a953-c50d9f031e26\nState: Peer in Cluster (Connected)\nOther names:\nnode3\n"));
+    assertEquals(List.of("node3"), others.find("node3").orElseThrow().otherNames());
     PeerStatus settling = PeerStatus.parse(ok("peer-status-settling.txt"));
     assertEquals("Accepted peer request (Connected)", settling.find("10.213.7.12").orElseThrow().state());
     assertFalse(settling.find("10.213.7.13").orElseThrow().connected());
@@ -82,7 +92,7 @@ class GlusterParsersTest {
     assertTrue(v.started());
     assertEquals(List.of("10.213.7.11:/data/gluster/brick", "10.213.7.12:/data/gluster/brick",
         "10.213.7.13:/data/gluster/brick"), v.bricks());
-    assertEquals(Optional.empty(), VolumeInfo.parse("gv0",
+    assertEquals(Optional.empty(), VolumeInfo.parse("no-such-volume",
         CommandResult.of(1, "", fixture("volume-info-missing.stderr.txt"), Duration.ZERO)));
     assertThrows(IllegalArgumentException.class, () -> VolumeInfo.parse("gv0",
         CommandResult.of(1, "", "Connection failed. Please check if gluster daemon is operational.", Duration.ZERO)));
@@ -95,8 +105,16 @@ class GlusterParsersTest {
     assertEquals(3, s.bricks().size(), s.toString());
     VolumeStatus.Brick b1 = s.brick("10.213.7.11:/data/gluster/brick").orElseThrow();
     assertTrue(b1.online());
-    assertTrue(b1.port().isPresent());
-    VolumeStatus.Brick b3 = s.brick("10.213.7.13:/data/gluster/brick").orElseThrow();
+    assertEquals(Optional.of(54331), b1.port()); // glusterd 10 picks a random free port in 49152-60999
+    assertTrue(s.bricks().stream().allMatch(VolumeStatus.Brick::online));
+  }
+
+  @Test
+  void anOfflineBrickHasNoPort() {
+    String offline = fixture("volume-status.xml").replace("<status>1</status>\n          <port>55917</port>",
+        "<status>0</status>\n          <port>N/A</port>");
+    VolumeStatus.Brick b3 = VolumeStatus.parse("gv0", CommandResult.success(offline))
+        .brick("10.213.7.13:/data/gluster/brick").orElseThrow();
     assertFalse(b3.online());
     assertEquals(Optional.empty(), b3.port());
   }
@@ -118,7 +136,7 @@ class GlusterParsersTest {
   @Test
   void mountAndBrickFileSystem() {
     assertEquals(Optional.of(new GlusterProbes.Mount("localhost:/gv0", "fuse.glusterfs")),
-        GlusterProbes.parseMount(CommandResult.success("localhost:/gv0 fuse.glusterfs\n")));
+        GlusterProbes.parseMount(ok("findmnt.txt")));
     assertEquals(Optional.empty(), GlusterProbes.parseMount(CommandResult.of(1, "", "", Duration.ZERO)));
     assertEquals(Set.of(true, false), Set.of(
         GlusterProbes.brickOnRoot("/data/gluster/brick").parse(CommandResult.success("root\n")),

@@ -160,7 +160,8 @@ class GlusterPhaseTest {
     cluster(fake, clock).deploy(DeployOptions.onlyPhase(1));
     fake.mock.on("server2", c -> c.argv().equals(List.of("gluster", "volume", "status", "gluster_volume", "--xml")))
         .respond(0, GlusterParsersTest.fixture("volume-status.xml").replace("gv0", "gluster_volume")
-            .replace("10.213.7.1", "192.168.1.10"));
+            .replace("10.213.7.1", "192.168.1.10")
+            .replace("<status>1</status>\n          <port>55917</port>", "<status>0</status>\n          <port>N/A</port>"));
     io.github.multihead.plan.HealthCheck bricks = gluster.verification(spec).get(2);
     HealthResult r = bricks.probe(context(fake, clock));
     assertFalse(r.passed());
