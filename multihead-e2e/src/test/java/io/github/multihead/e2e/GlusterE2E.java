@@ -113,6 +113,8 @@ class GlusterE2E {
 
     // the plan of a settled cluster: the evidence now names the pool
     Plan plan = cluster.plan(DeployOptions.onlyPhase(1));
+    Files.writeString(Path.of("target", "gluster-plan-settled.txt"), plan.toText());
+    Files.writeString(Path.of("target", "gluster-first-run.json"), first.toJson());
     assertTrue(plan.choices().get(0).contains("node1 (node1 is already in a trusted pool of 3"), plan.choices().toString());
 
     t0 = Instant.now();
