@@ -17,11 +17,14 @@ import java.util.List;
 
 /**
  * The seed's Test 1: a file written through the first node's mount is read, with the same content,
- * through every other node's mount; then it is removed (also when the check fails).
+ * through every other node's mount; then it is removed (also when the check fails). Reads that do
+ * not see the file yet are retried on the context's clock for up to 30 s; a write that fails or is
+ * refused (a dry run allows no writes) fails at once.
  */
 final class DataPathCheck implements HealthCheck {
   static final String PREFIX = ".multihead-check-";
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration RETRY = Duration.ofSeconds(1);
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final String mountPoint;
@@ -53,12 +56,18 @@ final class DataPathCheck implements HealthCheck {
       if (!written.ok()) {
         return failure(writer, write, written, "cannot write " + path + " on " + writer.hostname());
       }
-      List<String> problems = new ArrayList<>();
-      HealthResult first = null;
-      for (Node reader : nodes.subList(1, nodes.size())) {
-        Command read = Command.of("cat", "--", path).withSudo().asReadOnly().withTimeout(TIMEOUT);
-        CommandResult r = context.executor(reader).run(read);
-        if (!r.ok() || !r.stdout().equals(name + "\n")) {
+      java.time.Instant deadline = context.clock().instant().plus(TIMEOUT);
+      List<Node> pending = new ArrayList<>(nodes.subList(1, nodes.size()));
+      while (true) {
+        List<String> problems = new ArrayList<>();
+        HealthResult first = null;
+        for (Node reader : new ArrayList<>(pending)) {
+          Command read = Command.of("cat", "--", path).withSudo().asReadOnly().withTimeout(TIMEOUT);
+          CommandResult r = context.executor(reader).run(read);
+          if (r.ok() && r.stdout().equals(name + "\n")) {
+            pending.remove(reader);
+            continue;
+          }
           String why = reader.hostname() + " reads " + (r.ok() ? "'" + r.stdout().strip() + "'" : "nothing (exit " + r.exitCode() + ")")
               + " from " + path + ", written on " + writer.hostname();
           problems.add(why);
@@ -66,16 +75,25 @@ final class DataPathCheck implements HealthCheck {
             first = failure(reader, read, r, why);
           }
         }
-      }
-      if (first != null) {
-        return first.withDetail(String.join("; ", problems));
+        if (first == null) {
+          break;
+        }
+        if (!context.clock().instant().plus(RETRY).isBefore(deadline)) {
+          return first.withDetail(String.join("; ", problems) + " (for " + TIMEOUT.toSeconds() + " s)");
+        }
+        try {
+          context.sleeper().sleep(RETRY);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return first.withDetail(String.join("; ", problems) + " (interrupted)");
+        }
       }
       return HealthResult.pass("written on " + writer.hostname() + ", read on "
           + (nodes.size() - 1) + " other node" + (nodes.size() == 2 ? "" : "s"));
     } catch (TransportException e) {
       return HealthResult.failure(e.getMessage()).node(e.node()).build();
     } catch (MultiheadException e) {
-      return HealthResult.fail(e.getMessage()); // a dry run refuses the write
+      return HealthResult.fail("not checked: " + e.getMessage()); // a dry run refuses the write
     } finally {
       try {
         w.run(Command.of("rm", "-f", "--", path).withSudo().withTimeout(TIMEOUT));

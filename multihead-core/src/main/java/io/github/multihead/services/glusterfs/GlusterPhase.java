@@ -269,6 +269,6 @@ final class GlusterPhase implements Phase {
             : m.get().fsType().equals("fuse.glusterfs") && m.get().source().endsWith(":/" + volume) ? Optional.empty()
                 : Optional.of(g.mountPoint() + " has " + m.get().source() + " (" + m.get().fsType() + "), not volume " + volume));
     return List.of(peers.withTimeout(SETTLE), started, bricks.withTimeout(SETTLE), mounted,
-        new DataPathCheck(g.mountPoint()).withTimeout(Duration.ofSeconds(30), Duration.ofSeconds(1)));
+        new DataPathCheck(g.mountPoint()));
   }
 }

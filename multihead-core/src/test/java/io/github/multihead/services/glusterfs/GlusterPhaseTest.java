@@ -154,6 +154,33 @@ class GlusterPhaseTest {
   }
 
   @Test
+  void aPlanOfASettledClusterHasNothingToDoAndDoesNotWriteThroughTheMount() {
+    FakeGluster fake = new FakeGluster(spec);
+    FakeClock clock = FakeClock.create();
+    cluster(fake, clock).deploy(DeployOptions.onlyPhase(1));
+    java.time.Instant before = clock.instant();
+    Plan plan = cluster(fake, clock).plan(DeployOptions.onlyPhase(1));
+    assertTrue(plan.steps().stream().allMatch(s -> s.need() == io.github.multihead.plan.Check.Need.SKIP), plan.toText());
+    assertTrue(plan.toText().contains("a file written through one node's mount is read through every other — FAILS now: "
+        + "not checked: dry run: refusing to run"), plan.toText());
+    assertEquals(before, clock.instant(), "a refused write is not retried");
+  }
+
+  @Test
+  void aFileThatDoesNotShowUpOnAnotherNodeFailsTheDataPathCheckNamingIt() {
+    FakeGluster fake = new FakeGluster(spec);
+    FakeClock clock = FakeClock.create();
+    cluster(fake, clock).deploy(DeployOptions.onlyPhase(1));
+    fake.mock.on("server3", c -> c.argv().get(0).equals("cat")).respond(1, "", "cat: No such file or directory");
+    HealthResult r = gluster.verification(spec).get(4).probe(context(fake, clock));
+    assertFalse(r.passed());
+    assertTrue(r.detail().startsWith("server3 reads nothing (exit 1) from /mnt/gluster/.multihead-check-server1-"), r.detail());
+    assertTrue(r.detail().endsWith(", written on server1 (for 30 s)"), r.detail());
+    assertEquals("server3", r.node().orElseThrow());
+    assertTrue(fake.volumeFiles.isEmpty(), "removed after the failure too");
+  }
+
+  @Test
   void theVerificationFailsWhenABrickIsOffline() {
     FakeGluster fake = new FakeGluster(spec);
     FakeClock clock = FakeClock.create();
