@@ -250,7 +250,7 @@ class EnginePrimitivesTest {
     Cluster failing = Cluster.builder().spec(spec).transport(mock).phases(List.of(handlerPhase(Map.of(), Set.of("server3"))))
         .clock(FakeClock.create()).journal(journal).build();
     RunFailedException e = assertThrows(RunFailedException.class, failing::deploy);
-    assertTrue(e.getMessage().startsWith("[server3] phase 'service', step 'enable demo': `sudo systemctl enable demo` exited 1"),
+    assertTrue(e.getMessage().startsWith("[server3] phase 'service', step 'enable demo': `(as root) systemctl enable demo` exited 1"),
         e.getMessage());
     assertEquals(0, restarts(mock, "server3"), "the failed node's restart must not run");
     String pending = mock.file("server3", "/var/lib/multihead/pending-handlers").orElseThrow();

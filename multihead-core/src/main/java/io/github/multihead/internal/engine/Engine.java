@@ -706,6 +706,27 @@ public final class Engine {
     }
   }
 
+  /**
+   * Runs each phase's service checks ({@code checksOf} returns none for phases without a service)
+   * on the phase's targets, in phase order; never throws for an unhealthy cluster.
+   */
+  public io.github.multihead.plan.VerifyReport verify(Function<Phase, List<HealthCheck>> checksOf) {
+    if (transport == null) {
+      throw new IllegalStateException("verify needs a transport");
+    }
+    long start = System.nanoTime();
+    List<PostconditionResult> results = new ArrayList<>();
+    for (Phase phase : phases) {
+      HealthContext context = healthContext(phase.targets(spec), false);
+      for (HealthCheck check : checksOf.apply(phase)) {
+        HealthResult r = probePostcondition(check, context);
+        results.add(new PostconditionResult(phase.number(), phase.name(), check.name(), r));
+        listener.postconditionChecked(phase.number(), check.name(), r);
+      }
+    }
+    return new io.github.multihead.plan.VerifyReport(results, elapsed(start));
+  }
+
   private HealthResult probePostcondition(HealthCheck check, HealthContext context) {
     HealthResult r;
     try {
@@ -784,8 +805,9 @@ public final class Engine {
     if (message != null && message.startsWith(prefix)) {
       message = message.substring(prefix.length()); // the step failure names the node already
     }
-    // The cause is not kept: its message and stack may carry what a node echoed back (secrets).
-    return new StepFailedException(node.hostname(), phase.name(), step, redactor.redact(String.valueOf(message)), null);
+    // The cause is kept as a redacted copy: its messages may carry what a node echoed back.
+    return new StepFailedException(node.hostname(), phase.name(), step, redactor.redact(String.valueOf(message)),
+        redactor.redact(e));
   }
 
   private static Duration elapsed(long startNanos) {
