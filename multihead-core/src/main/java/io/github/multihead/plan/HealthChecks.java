@@ -149,6 +149,11 @@ public final class HealthChecks {
       }
 
       @Override
+      public boolean writesTestData() {
+        return all.stream().anyMatch(HealthCheck::writesTestData);
+      }
+
+      @Override
       public HealthResult probe(HealthContext context) {
         List<HealthResult> failures = new ArrayList<>();
         for (HealthCheck c : all) {

@@ -34,6 +34,11 @@ final class DataPathCheck implements HealthCheck {
   }
 
   @Override
+  public boolean writesTestData() {
+    return true;
+  }
+
+  @Override
   public String name() {
     return "a file written through one node's mount is read through every other";
   }
