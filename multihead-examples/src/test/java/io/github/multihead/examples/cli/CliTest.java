@@ -128,7 +128,9 @@ class CliTest {
     String phase0 = r.out().substring(r.out().indexOf("Phase 0 —"), r.out().indexOf("\nPhase ", r.out().indexOf("Phase 0 —")));
     assertTrue(phase0.lines().count() < 60, "phase 0 of a 3-node offline plan fits on a screen: " + phase0.lines().count() + " lines");
     assertTrue(r.out().contains("+192.168.1.103 server3.cluster.example.com server3"), r.out());
-    assertTrue(r.out().contains("Summary: 28 steps: 0 would run, 0 up to date, 28 unknown; 24 probes: 0 passed, 0 failed, 24 not run"), r.out());
+    // offline: every changing step unknown, every probe not run (the counts grow with the phases)
+    assertTrue(java.util.regex.Pattern.compile("Summary: (\\d+) steps: 0 would run, 0 up to date, \\1 unknown; "
+        + "24 probes: 0 passed, 0 failed, 24 not run").matcher(r.out()).find(), r.out());
     assertFalse((r.out() + r.err()).contains("cli-canary"), "secret leaked");
   }
 
