@@ -23,6 +23,11 @@ public final class Services {
     return List.of(glusterfs(), galera());
   }
 
+  /** Every built-in service home, proven end to end or not yet in {@link #standard()}. */
+  public static List<ManagedService> builtIn() {
+    return standard();
+  }
+
   /** The built-in service with this id ({@code galera}, …). */
   public static Optional<ManagedService> byId(String id) {
     return standard().stream().filter(s -> s.id().equals(id)).findFirst();

@@ -79,6 +79,17 @@ public final class GlusterFs implements ManagedService {
    * node, and a file written through one node's mount read through every other (then removed).
    */
   @Override
+  public List<Finding> check(ClusterSpec spec) {
+    long nodes = spec.controllersWith(Service.GLUSTERFS).size();
+    int replica = spec.gluster().replicaCount();
+    if (nodes > 0 && replica > nodes) {
+      return List.of(Finding.error("storage.gluster.replica_count", "replica_count " + replica + " is more than the " + nodes
+          + " controllers that run glusterfs"));
+    }
+    return List.of();
+  }
+
+  @Override
   public List<HealthCheck> verification(ClusterSpec spec) {
     return GlusterPhase.checks(spec);
   }
