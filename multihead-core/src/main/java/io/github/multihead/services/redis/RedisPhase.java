@@ -1,0 +1,174 @@
+package io.github.multihead.services.redis;
+
+import io.github.multihead.MultiheadException;
+import io.github.multihead.exec.Command;
+import io.github.multihead.exec.Content;
+import io.github.multihead.exec.Node;
+import io.github.multihead.plan.HealthCheck;
+import io.github.multihead.plan.Phase;
+import io.github.multihead.plan.Stage;
+import io.github.multihead.plan.Step;
+import io.github.multihead.plan.Steps;
+import io.github.multihead.plan.Targets;
+import io.github.multihead.spec.ClusterSpec;
+import io.github.multihead.spec.Controller;
+import io.github.multihead.spec.Service;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Phase 3: on every controller that runs redis, the packages, {@code /etc/redis/redis.conf}
+ * (replaced whole, 0600 redis:redis, restarting redis-server when it changes) and the service
+ * enabled and running; then, with three or more redis controllers, the Redis Cluster created once
+ * on the node {@link ClusterChooser} picks. One redis controller is a standalone server; exactly
+ * two are refused (primary/replica + Sentinel is not implemented yet) before anything changes.
+ */
+final class RedisPhase implements Phase {
+  static final String NAME = "Redis";
+  static final String CONFIG_PATH = "/etc/redis/redis.conf";
+  static final String DATA_DIR = "/var/lib/redis";
+  static final String SERVICE = "redis-server";
+  static final List<String> PACKAGES = List.of("redis-server", "redis-tools");
+  static final String PACKAGES_STEP = "redis packages";
+  static final String CONFIG_STEP = CONFIG_PATH;
+  static final String RUNNING_STEP = "redis-server enabled and running";
+  static final String RESTART = "restart redis-server";
+  static final int CLUSTER_NODE_TIMEOUT_MS = 5000;
+
+  /** How the redis controllers work together, by their number. */
+  enum Topology {
+    NONE,
+    STANDALONE,
+    PRIMARY_REPLICA,
+    CLUSTER;
+
+    static Topology of(ClusterSpec spec) {
+      int n = spec.controllersWith(Service.REDIS).size();
+      return n == 0 ? NONE : n == 1 ? STANDALONE : n == 2 ? PRIMARY_REPLICA : CLUSTER;
+    }
+  }
+
+  @Override
+  public int number() {
+    return 3;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String id() {
+    return "redis";
+  }
+
+  @Override
+  public List<Node> targets(ClusterSpec spec) {
+    return Targets.controllersWith(spec, Service.REDIS);
+  }
+
+  @Override
+  public List<Stage> stages(ClusterSpec spec) {
+    switch (Topology.of(spec)) {
+      case NONE:
+        return List.of();
+      case STANDALONE:
+        return List.of(Stage.all("install and configure", Stage.Order.PARALLEL, this::steps));
+      case PRIMARY_REPLICA:
+        // refused by a chooser: it runs before any step, so nothing is installed and the plan says STOPS
+        return List.of(Stage.one("primary/replica", context -> {
+          throw new MultiheadException(twoNodeRefusal(spec));
+        }, this::steps));
+      default:
+        return List.of(
+            Stage.all("install and configure", Stage.Order.PARALLEL, this::steps),
+            Stage.one("create cluster", new ClusterChooser(spec), (s, n) -> List.of(new CreateClusterStep(s, n))));
+    }
+  }
+
+  static String twoNodeRefusal(ClusterSpec spec) {
+    return "redis runs on exactly 2 controllers (" + spec.controllersWith(Service.REDIS).stream()
+        .map(Controller::hostname).collect(Collectors.joining(", ")) + ": controllers[].services.redis), which means "
+        + "primary/replica with Sentinel; this version does not deploy that mode yet — set services.redis on 1 "
+        + "controller (standalone) or on 3 or more (Redis Cluster)";
+  }
+
+  @Override
+  public List<Step> steps(ClusterSpec spec, Node node) {
+    Controller controller = spec.controller(node.hostname()).orElseThrow();
+    List<Step> steps = new ArrayList<>();
+    steps.add(Steps.command(PACKAGES_STEP, install(PACKAGES)).unless(installed(PACKAGES)));
+    steps.add(Steps.notifying(
+        Steps.file(CONFIG_STEP, CONFIG_PATH, config(spec, controller), 0600, "redis:redis"), RESTART));
+    steps.add(Steps.command(RUNNING_STEP, Command.of("systemctl", "enable", "--now", SERVICE).withSudo())
+        .unless(Command.shell("systemctl is-enabled --quiet \"$1\" && systemctl is-active --quiet \"$1\"", SERVICE))
+        .dependsOn(PACKAGES_STEP));
+    return steps;
+  }
+
+  @Override
+  public List<Step> handlers(ClusterSpec spec, Node node) {
+    // Skipped (once the engine asks a notified handler's check) when redis-server became active after
+    // the config file was last written: it already runs that file.
+    return List.of(Steps.command(RESTART, Command.of("systemctl", "restart", SERVICE).withSudo())
+        .unless(Command.shell("[ \"$(systemctl is-active \"$1\")\" = active ] || exit 1; "
+            + "t=$(systemctl show -p ActiveEnterTimestamp --value \"$1\"); [ -n \"$t\" ] || exit 1; "
+            + "[ \"$(date -d \"$t\" +%s)\" -gt \"$(stat -c %Y \"$2\")\" ]", SERVICE, CONFIG_PATH).withSudo()));
+  }
+
+  @Override
+  public List<HealthCheck> postconditions(ClusterSpec spec) {
+    return RedisChecks.of(spec, Duration.ofSeconds(30));
+  }
+
+  /**
+   * The whole {@code /etc/redis/redis.conf} for {@code c}. Debian's file is replaced, not included:
+   * what the node runs is then exactly this text, diffed whole in plans and byte-stable across
+   * runs, with no packaged default (Debian's {@code bind 127.0.0.1 -::1}, the save schedule)
+   * surviving underneath; the pid and log paths are Debian's, matching its systemd unit.
+   */
+  static Content config(ClusterSpec spec, Controller c) {
+    int port = spec.redis().port();
+    RedisConfig conf = new RedisConfig()
+        .comment("written by multihead for cluster " + spec.cluster().name() + " (" + c.hostname()
+            + "); changes here are overwritten")
+        .set("bind", c.ip())
+        .set("protected-mode", "yes")
+        .set("port", port)
+        .set("daemonize", "no")
+        .set("supervised", "systemd")
+        .set("pidfile", "/run/redis/redis-server.pid")
+        .set("logfile", "/var/log/redis/redis-server.log")
+        .set("dir", DATA_DIR)
+        .setSecret("requirepass", spec.redis().password())
+        .setSecret("masterauth", spec.redis().password())
+        .set("appendonly", "yes")
+        .set("appendfsync", "everysec");
+    if (Topology.of(spec) == Topology.CLUSTER) {
+      conf.set("cluster-enabled", "yes")
+          .set("cluster-config-file", ClusterChooser.clusterConfigFile(port))
+          .set("cluster-node-timeout", CLUSTER_NODE_TIMEOUT_MS);
+    }
+    return conf.render();
+  }
+
+  /** {@code apt-get install} of {@code packages}, non-interactive. */
+  static Command install(List<String> packages) {
+    List<String> argv = new ArrayList<>(List.of("sh", "-c",
+        "apt-get update -q && apt-get install -y -q --no-install-recommends \"$@\"", "sh"));
+    argv.addAll(packages);
+    return Command.builder().argv(argv).sudo(true).env("DEBIAN_FRONTEND", "noninteractive")
+        .timeout(Duration.ofMinutes(20)).build();
+  }
+
+  /** Exits 0 when every one of {@code packages} is installed. */
+  static Command installed(List<String> packages) {
+    List<String> argv = new ArrayList<>(List.of("sh", "-c",
+        "[ \"$(dpkg-query -W -f='${Status}\\n' \"$@\" 2>/dev/null | grep -c '^install ok installed$')\" -eq \"$#\" ]", "sh"));
+    argv.addAll(packages);
+    return Command.of(argv);
+  }
+}
