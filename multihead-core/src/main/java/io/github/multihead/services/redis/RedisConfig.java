@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * only of plain characters, else in double quotes with {@code \\}, {@code "} and control bytes
  * escaped ({@code \n}, {@code \r}, {@code \t}, {@code \xHH}) — the syntax Redis' own config parser
  * ({@code sdssplitargs}) reads back. Secrets are always quoted, so their shape never changes how a
- * line parses. Directive names must be plain words.
+ * line parses, and they keep their exact bytes when the syntax allows ({@link #quotedVerbatim}).
+ * Directive names must be plain words.
  */
 final class RedisConfig {
   private static final Pattern DIRECTIVE = Pattern.compile("[a-z][a-z0-9-]*");
@@ -64,7 +65,7 @@ final class RedisConfig {
       } else {
         Object[] secret = (Object[]) line;
         out.append(secret[0] + " ");
-        out.appendSecret((Secret) secret[1], RedisConfig::quoted);
+        out.appendSecret((Secret) secret[1], RedisConfig::quotedVerbatim);
         out.append("\n");
       }
     }
@@ -74,6 +75,24 @@ final class RedisConfig {
   /** The argument as written: bare when plain, else double-quoted and escaped. */
   static String quote(String value) {
     return BARE.matcher(value).matches() ? value : quoted(value);
+  }
+
+  /**
+   * Quoted so that the value's own bytes appear unchanged whenever the syntax allows — in double
+   * quotes when it has no {@code "}, {@code \\} or control byte, else in single quotes when it has
+   * no {@code '} and no control byte (inside single quotes Redis only unescapes {@code \'}) — and
+   * escaped in double quotes otherwise. Used for secrets: a node's copy of the file then holds the
+   * secret exactly as configured, so the redactor (which knows the raw values) masks it in diffs.
+   */
+  static String quotedVerbatim(String value) {
+    boolean control = value.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
+    if (!control && value.indexOf('"') < 0 && value.indexOf('\\') < 0) {
+      return "\"" + value + "\"";
+    }
+    if (!control && value.indexOf('\'') < 0) {
+      return "'" + value + "'";
+    }
+    return quoted(value);
   }
 
   /** Always double-quoted, with {@code \\}, {@code "} and control bytes escaped. */

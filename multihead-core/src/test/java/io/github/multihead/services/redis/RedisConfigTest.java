@@ -59,10 +59,16 @@ class RedisConfigTest {
   }
 
   @Test
-  void aSecretIsAlwaysQuotedAndEscapedAndRedactedWhenShown() throws IOException {
-    Content c = new RedisConfig().setSecret("requirepass", Secret.of("pa ss\"w\\rd\n")).render();
+  void aSecretIsAlwaysQuotedKeepsItsBytesWhenItCanAndIsRedactedWhenShown() throws IOException {
+    Content plain = new RedisConfig().setSecret("requirepass", Secret.of("it's #1 pass")).render();
+    assertEquals("requirepass <redacted>\n", plain.redacted());
+    assertEquals("requirepass \"it's #1 pass\"\n", reveal(plain));
+    // a double quote or backslash: single quotes keep the bytes (Redis unescapes only \' there)
+    assertEquals("requirepass 'pa\"ss\\w'\n", reveal(new RedisConfig().setSecret("requirepass", Secret.of("pa\"ss\\w")).render()));
+    // both kinds of quote, or a control byte: escaped in double quotes
+    Content c = new RedisConfig().setSecret("requirepass", Secret.of("pa ss\"w\\r'd\n")).render();
     assertEquals("requirepass <redacted>\n", c.redacted());
-    assertEquals("requirepass \"pa ss\\\"w\\\\rd\\n\"\n", reveal(c));
+    assertEquals("requirepass \"pa ss\\\"w\\\\r'd\\n\"\n", reveal(c));
     assertTrue(c.containsSecret());
   }
 
