@@ -53,23 +53,25 @@ class RedisE2E {
     Files.createDirectories(FIXTURES);
     Redis redis = Redis.create();
 
-    // capture real redis-cli output at the moments that matter: fresh nodes, right after --cluster create
+    // capture real redis-cli output at the moments that matter: just before and just after --cluster create
+    AtomicBoolean captured = new AtomicBoolean();
     RunListener capture = new RunListener() {
       @Override
-      public void stageStarted(int phase, String stage, List<String> nodes, String reason) {
-        if (stage.equals("create cluster")) {
+      public void stepStarted(int phase, String node, String step) {
+        if (step.equals("create Redis Cluster") && !captured.get()) {
           for (Node n : lab.nodes()) {
-            save(lab, n, "fresh-" + n.hostname(), "CLUSTER", "INFO");
-            save(lab, n, "fresh-" + n.hostname(), "CLUSTER", "NODES");
+            save(lab, n, "before-create-" + n.hostname(), "CLUSTER", "INFO");
+            save(lab, n, "before-create-" + n.hostname(), "CLUSTER", "NODES");
           }
         }
       }
 
       @Override
       public void stepFinished(StepEvent event) {
-        if (event.step().equals("create Redis Cluster") && event.changed()) {
-          Node n = lab.nodes().stream().filter(x -> x.hostname().equals(event.node())).findFirst().orElseThrow();
-          save(lab, n, "forming-" + n.hostname(), "CLUSTER", "INFO");
+        if (event.step().equals("create Redis Cluster") && event.changed() && captured.compareAndSet(false, true)) {
+          for (Node n : lab.nodes()) {
+            save(lab, n, "after-create-" + n.hostname(), "CLUSTER", "INFO");
+          }
           write("cluster-create-output.txt", event.output());
         }
       }

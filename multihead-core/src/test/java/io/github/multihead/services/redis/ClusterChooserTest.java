@@ -1,6 +1,6 @@
 package io.github.multihead.services.redis;
 
-import static io.github.multihead.services.redis.FakeRedis.fixture;
+import static io.github.multihead.services.redis.FakeRedis.seedFixture;
 import static io.github.multihead.testing.CommandMatchers.argvContains;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -76,9 +76,9 @@ class ClusterChooserTest {
   @Test
   void anExistingClusterOfAllOfThemIsKeptAndNothingIsCreated() {
     FakeRedis world = new FakeRedis(seed, PW);
-    answers(world, "server1", fixture("cluster-nodes-server1.txt"));
-    answers(world, "server2", fixture("nodes-6379.conf").replace("vars currentEpoch 3 lastVoteEpoch 0\n", ""));
-    answers(world, "server3", fixture("cluster-nodes-server3.txt"));
+    answers(world, "server1", seedFixture("cluster-nodes-node1.txt"));
+    answers(world, "server2", seedFixture("nodes-6379.conf").replace("vars currentEpoch 3 lastVoteEpoch 0\n", ""));
+    answers(world, "server3", seedFixture("cluster-nodes-node3.txt"));
     Choice choice = choose(world);
     assertEquals("server1", choice.node().hostname());
     assertTrue(choice.reason().startsWith("server1 is in the existing Redis Cluster of all 3 redis controllers (server1 "
@@ -89,15 +89,15 @@ class ClusterChooserTest {
   @Test
   void aStoppedMemberIsRecognisedByItsNodesConf() {
     FakeRedis world = new FakeRedis(seed, PW);
-    answers(world, "server1", fixture("cluster-nodes-server1.txt"));
+    answers(world, "server1", seedFixture("cluster-nodes-node1.txt"));
     world.installed.put("server2", true); // installed, stopped: connection refused
-    world.mock.file("server2", "/var/lib/redis/nodes-6379.conf", fixture("nodes-6379.conf"));
-    answers(world, "server3", fixture("cluster-nodes-server3.txt"));
+    world.mock.file("server2", "/var/lib/redis/nodes-6379.conf", seedFixture("nodes-6379.conf"));
+    answers(world, "server3", seedFixture("cluster-nodes-node3.txt"));
     assertEquals("server1", choose(world).node().hostname());
 
     // and a stopped member alone in the evidence still counts: server2 is chosen, nothing is created
     FakeRedis others = new FakeRedis(seed, PW);
-    others.mock.file("server2", "/var/lib/redis/nodes-6379.conf", fixture("nodes-6379.conf"));
+    others.mock.file("server2", "/var/lib/redis/nodes-6379.conf", seedFixture("nodes-6379.conf"));
     MultiheadException e = assertThrows(MultiheadException.class, () -> choose(others));
     assertTrue(e.getMessage().startsWith("redis controller(s) server1, server3 are not in the existing Redis Cluster of "
         + "server2"), e.getMessage());

@@ -82,6 +82,11 @@ final class FakeRedis {
     }
   }
 
+  /** A fixture captured on the lab (10.213.7.11-13), moved to the seed's addresses (192.168.1.101-103). */
+  static String seedFixture(String name) {
+    return fixture(name).replace("10.213.7.1", "192.168.1.10");
+  }
+
   static String fixture(String name) {
     try (InputStream in = FakeRedis.class.getResourceAsStream("/fixtures/redis/" + name)) {
       if (in == null) {
@@ -149,9 +154,9 @@ final class FakeRedis {
         return CommandResult.success(fixture("cluster-info-ok.txt"));
       case "CLUSTER NODES":
         if (!created) {
-          return CommandResult.success(fixture("cluster-nodes-fresh.txt").replace("192.168.1.101", node.address()));
+          return CommandResult.success(seedFixture("cluster-nodes-fresh.txt").replace("192.168.1.101", node.address()));
         }
-        return CommandResult.success(fixture("cluster-nodes-server1.txt").replace("myself,master", "master")
+        return CommandResult.success(seedFixture("cluster-nodes-node1.txt").replace("myself,master", "master")
             .replaceFirst("(" + node.address().replace(".", "\\.") + ":6379@16379) master", "$1 myself,master"));
       default:
         break;
@@ -185,7 +190,7 @@ final class FakeRedis {
         created = true;
         creates.add(node.hostname() + " " + String.join(" ", args));
       }
-      return CommandResult.success(">>> Performing hash slots allocation on 3 nodes...\n[OK] All 16384 slots covered.\n");
+      return CommandResult.success(seedFixture("cluster-create.txt"));
     }
     throw new AssertionError("unexpected --cluster call on " + node + ": " + args);
   }
