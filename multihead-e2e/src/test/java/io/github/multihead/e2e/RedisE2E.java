@@ -2,6 +2,7 @@ package io.github.multihead.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.multihead.Cluster;
@@ -15,6 +16,7 @@ import io.github.multihead.plan.DeployOptions;
 import io.github.multihead.plan.HealthCheck;
 import io.github.multihead.plan.HealthContext;
 import io.github.multihead.plan.HealthResult;
+import io.github.multihead.plan.RunFailedException;
 import io.github.multihead.plan.RunListener;
 import io.github.multihead.plan.RunReport;
 import io.github.multihead.plan.Sleeper;
@@ -129,12 +131,24 @@ class RedisE2E {
     long t1 = System.nanoTime();
     RunReport again = cluster.deploy(DeployOptions.onlyPhase(3));
     long againMillis = (System.nanoTime() - t1) / 1_000_000;
-    write("timing.txt", "phase 3 first run: " + phase3Millis + " ms\nphase 3 no-change run: " + againMillis + " ms\n");
+    write("timing.txt", "phase 3 first run: " + phase3Millis + " ms\nphase 3 no-change run: " + againMillis + " ms\n"
+        + "ps -eo args samples during phases 0 and 3: " + watch.samples() + "\n");
     assertEquals(0, again.changed(), changes(again));
     assertTrue(again.choices().get(0).startsWith("phase 3 'create cluster': node1 (node1 is in the existing Redis Cluster"),
         again.choices().toString());
     RunReport all = cluster.deploy();
     assertEquals(0, all.changed(), changes(all));
+
+    // contradicting evidence on real nodes: node3 leaves the cluster (flushed, CLUSTER RESET HARD);
+    // the next deploy must refuse before it changes anything
+    NodeExecutor x3 = lab.transport().executor(lab.node(3));
+    assertEquals("OK", x3.run(cli(lab, lab.node(3), "FLUSHALL")).stdout().strip());
+    assertEquals("OK", x3.run(cli(lab, lab.node(3), "CLUSTER", "RESET", "HARD")).stdout().strip());
+    RunFailedException refused = assertThrows(RunFailedException.class, () -> cluster.deploy(DeployOptions.onlyPhase(3)));
+    write("refusal.txt", refused.getMessage() + "\n");
+    assertTrue(refused.getMessage().startsWith("phase 3 'Redis', stage 'create cluster': node3 is not in the existing Redis "
+        + "Cluster of node1, node2 ("), refused.getMessage());
+    assertTrue(refused.report().events().isEmpty(), refused.report().events().toString());
 
     String journalText = Files.readString(journal);
     assertFalse(journalText.contains(password), "the redis password is in the journal");
@@ -150,13 +164,17 @@ class RedisE2E {
 
   /** redis-cli on the node, password on stdin, output saved as a fixture candidate. */
   static void save(LabCluster lab, Node n, String prefix, String... args) {
+    CommandResult r = lab.transport().executor(n).run(cli(lab, n, args));
+    write(prefix + "-" + String.join("-", args).toLowerCase() + ".txt", r.stdout());
+  }
+
+  /** {@code redis-cli -h <node> args…} with the password on stdin. */
+  static Command cli(LabCluster lab, Node n, String... args) {
     List<String> argv = new java.util.ArrayList<>(List.of("sh", "-c",
         "IFS= read -r REDISCLI_AUTH && export REDISCLI_AUTH && h=$1 && shift && exec redis-cli -h \"$h\" \"$@\"", "sh",
         n.address()));
     argv.addAll(List.of(args));
-    Command c = Command.of(argv).withStdin(Content.builder().appendSecret(lab.spec().redis().password()).append("\n").build());
-    CommandResult r = lab.transport().executor(n).run(c);
-    write(prefix + "-" + String.join("-", args).toLowerCase() + ".txt", r.stdout());
+    return Command.of(argv).withStdin(Content.builder().appendSecret(lab.spec().redis().password()).append("\n").build());
   }
 
   static void write(String name, String text) {

@@ -154,8 +154,8 @@ final class ClusterChooser implements NodeChooser {
     List<Evidence> cluster = clusters.get(0);
     List<Evidence> outside = evidence.stream().filter(e -> !cluster.contains(e)).collect(Collectors.toList());
     if (!outside.isEmpty()) {
-      throw new MultiheadException("redis controller(s) " + outside.stream().map(e -> e.node().hostname())
-          .collect(Collectors.joining(", ")) + " are not in the existing Redis Cluster of " + cluster.stream()
+      throw new MultiheadException(outside.stream().map(e -> e.node().hostname()).collect(Collectors.joining(", "))
+          + (outside.size() == 1 ? " is" : " are") + " not in the existing Redis Cluster of " + cluster.stream()
           .map(e -> e.node().hostname()).collect(Collectors.joining(", ")) + " (" + all
           + "); adding a node to a running Redis Cluster is the node-add operation, not a deploy");
     }

@@ -99,7 +99,7 @@ class ClusterChooserTest {
     FakeRedis others = new FakeRedis(seed, PW);
     others.mock.file("server2", "/var/lib/redis/nodes-6379.conf", seedFixture("nodes-6379.conf"));
     MultiheadException e = assertThrows(MultiheadException.class, () -> choose(others));
-    assertTrue(e.getMessage().startsWith("redis controller(s) server1, server3 are not in the existing Redis Cluster of "
+    assertTrue(e.getMessage().startsWith("server1, server3 are not in the existing Redis Cluster of "
         + "server2"), e.getMessage());
   }
 
@@ -126,7 +126,7 @@ class ClusterChooserTest {
     answers(world, "server1", line(A, "192.168.1.101", true, "0-8191") + line(B, "192.168.1.102", false, "8192-16383"));
     answers(world, "server2", line(A, "192.168.1.101", false, "0-8191") + line(B, "192.168.1.102", true, "8192-16383"));
     MultiheadException e = assertThrows(MultiheadException.class, () -> choose(world));
-    assertTrue(e.getMessage().startsWith("redis controller(s) server3 are not in the existing Redis Cluster of server1, "
+    assertTrue(e.getMessage().startsWith("server3 is not in the existing Redis Cluster of server1, "
         + "server2 ("), e.getMessage());
     assertTrue(e.getMessage().endsWith("adding a node to a running Redis Cluster is the node-add operation, not a deploy"),
         e.getMessage());
