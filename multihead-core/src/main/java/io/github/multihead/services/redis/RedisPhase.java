@@ -155,10 +155,15 @@ final class RedisPhase implements Phase {
     return conf.render();
   }
 
-  /** {@code apt-get install} of {@code packages}, non-interactive. */
+  /**
+   * {@code apt-get install} of {@code packages}, non-interactive. {@code --force-confold}: when a
+   * reinstall finds our redis.conf in place of the packaged one, dpkg keeps ours instead of failing
+   * at its conffile prompt (no terminal).
+   */
   static Command install(List<String> packages) {
     List<String> argv = new ArrayList<>(List.of("sh", "-c",
-        "apt-get update -q && apt-get install -y -q --no-install-recommends \"$@\"", "sh"));
+        "apt-get update -q && apt-get install -y -q --no-install-recommends"
+            + " -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \"$@\"", "sh"));
     argv.addAll(packages);
     return Command.builder().argv(argv).sudo(true).env("DEBIAN_FRONTEND", "noninteractive")
         .timeout(Duration.ofMinutes(20)).build();
