@@ -46,7 +46,7 @@ public final class Cluster implements AutoCloseable {
   private final Sleeper sleeper;
 
   private Cluster(Builder b) {
-    this.spec = Objects.requireNonNull(b.spec, "spec");
+    this.spec = Objects.requireNonNull(b.spec, "spec").validate().specOrThrow(); // every spec, however made
     Transport t = b.transport;
     if (t != null && !b.interceptors.isEmpty()) {
       t = t.with(b.interceptors);
@@ -64,7 +64,7 @@ public final class Cluster implements AutoCloseable {
     this.sleeper = b.sleeper != null ? b.sleeper : (b.clock instanceof Sleeper ? (Sleeper) b.clock : Sleeper.system());
     List<RunListener> listeners = new ArrayList<>(b.listeners);
     if (b.journal != null) {
-      listeners.add(0, new Journal(b.journal, Redactor.of(spec.secrets()), clock));
+      listeners.add(0, new Journal(b.journal, Engine.redactorFor(spec, phases), clock));
     }
     this.listener = fanOut(listeners);
   }
@@ -119,6 +119,19 @@ public final class Cluster implements AutoCloseable {
    */
   public RunReport deploy(DeployOptions options) {
     return engine().deploy(options);
+  }
+
+  /**
+   * Runs every deployed service's end-to-end checks (the seed guide's tests: a file written through
+   * one Gluster mount read through the others, a row written on one Galera node read on the others,
+   * a key set on one Redis node read on the others…), non-destructively: test data is removed again.
+   * Phases without a built-in service contribute nothing.
+   *
+   * @throws IllegalStateException without a transport
+   */
+  public io.github.multihead.plan.VerifyReport verify() {
+    return engine().verify(phase -> io.github.multihead.services.Services.byId(phase.id())
+        .map(service -> service.verification(spec)).orElse(List.of()));
   }
 
   private Engine engine() {

@@ -162,10 +162,6 @@ public final class Command {
   }
 
   /**
-   * The argv as one POSIX shell line (every word quoted), with {@code env} and {@code cd} prefixes;
-   * sudo is applied by the transport, which knows the login user. Stdin is not part of it.
-   */
-  /**
    * The file operation this command carries, if it is one ({@link FileOperation#toCommand()}):
    * transports with a file channel perform it directly, mocks answer it by type.
    */
@@ -173,6 +169,10 @@ public final class Command {
     return Optional.ofNullable(fileOperation);
   }
 
+  /**
+   * The argv as one POSIX shell line (every word quoted), with {@code env} and {@code cd} prefixes;
+   * sudo is applied by the transport, which knows the login user. Stdin is not part of it.
+   */
   public String toShellLine() {
     StringBuilder sb = new StringBuilder();
     if (workdir != null) {
@@ -189,12 +189,14 @@ public final class Command {
 
   /**
    * How the command is shown in plans, logs, journals and errors: its description when it has one,
-   * else its shell line; with stdin noted (never shown).
+   * else its shell line; with stdin noted (never shown). A {@link #sudo()} command is marked
+   * {@code (as root)}, not {@code sudo}: whether sudo runs depends on the login user, which only
+   * the transport knows (a root login runs it directly), while "as root" holds either way.
    */
   public String display() {
     String base = description != null ? description : toShellLine();
     if (sudo) {
-      base = "sudo " + base;
+      base = "(as root) " + base;
     }
     if (stdin != null && description == null) {
       base = base + (stdin.containsSecret() ? " <<< [stdin: secret]" : " <<< [stdin: " + stdin.size() + " bytes]");

@@ -14,20 +14,30 @@ public final class CommandResult {
   private final byte[] stdout;
   private final String stderr;
   private final Duration duration;
+  private final boolean stdoutTruncated;
 
-  private CommandResult(int exitCode, byte[] stdout, String stderr, Duration duration) {
+  private CommandResult(int exitCode, byte[] stdout, String stderr, Duration duration, boolean stdoutTruncated) {
     this.exitCode = exitCode;
     this.stdout = stdout;
     this.stderr = Objects.requireNonNull(stderr, "stderr");
     this.duration = Objects.requireNonNull(duration, "duration");
+    this.stdoutTruncated = stdoutTruncated;
   }
 
   public static CommandResult of(int exitCode, String stdout, String stderr, Duration duration) {
-    return new CommandResult(exitCode, stdout.getBytes(StandardCharsets.UTF_8), stderr, duration);
+    return new CommandResult(exitCode, stdout.getBytes(StandardCharsets.UTF_8), stderr, duration, false);
   }
 
   public static CommandResult of(int exitCode, byte[] stdout, String stderr, Duration duration) {
-    return new CommandResult(exitCode, stdout.clone(), stderr, duration);
+    return new CommandResult(exitCode, stdout.clone(), stderr, duration, false);
+  }
+
+  /**
+   * A result whose stdout the transport could not keep whole: {@code stdout} is what it kept (the
+   * head and tail around an omission marker). See {@link #stdoutTruncated()}.
+   */
+  public static CommandResult truncated(int exitCode, byte[] stdout, String stderr, Duration duration) {
+    return new CommandResult(exitCode, stdout.clone(), stderr, duration, true);
   }
 
   /** Exit 0 with this stdout; handy in tests. */
@@ -51,6 +61,15 @@ public final class CommandResult {
   /** Stdout as bytes. */
   public byte[] stdoutBytes() {
     return stdout.clone();
+  }
+
+  /**
+   * True if the command wrote more to stdout than the transport keeps (1 MiB from each end over SSH
+   * and locally): {@link #stdout()} then holds the head, a {@code [… N bytes omitted …]} line and
+   * the tail — not what the command wrote. Whoever needs the exact bytes must check this.
+   */
+  public boolean stdoutTruncated() {
+    return stdoutTruncated;
   }
 
   public List<String> stdoutLines() {
@@ -82,7 +101,8 @@ public final class CommandResult {
 
   @Override
   public String toString() {
-    return "CommandResult{exit=" + exitCode + ", stdout=" + stdout.length + " bytes, stderrTail='"
+    return "CommandResult{exit=" + exitCode + ", stdout=" + stdout.length + " bytes"
+        + (stdoutTruncated ? " (truncated)" : "") + ", stderrTail='"
         + stderrTail() + "', duration=" + duration.toMillis() + "ms}";
   }
 }

@@ -8,7 +8,7 @@ public class CommandTimeoutException extends TransportException {
   private final Duration timeout;
 
   public CommandTimeoutException(String node, String command, Duration timeout) {
-    super(node, "command `" + command + "` timed out after " + timeout.toMillis() + " ms and was killed");
+    super(node, command, "command `" + command + "` timed out after " + timeout.toMillis() + " ms and was killed", null);
     this.timeout = timeout;
   }
 

@@ -7,9 +7,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -70,7 +75,8 @@ public final class LocalTransport implements Transport {
       try {
         process = pb.start();
       } catch (IOException e) {
-        throw new TransportException(node.hostname(), "cannot run `" + command.display() + "`: " + e.getMessage(), e);
+        throw new TransportException(node.hostname(), command.display(),
+            "cannot run `" + command.display() + "`: " + e.getMessage(), e);
       }
       BoundedOutput out = new BoundedOutput();
       BoundedOutput err = new BoundedOutput(64 * 1024, 64 * 1024);
@@ -101,11 +107,72 @@ public final class LocalTransport implements Transport {
       } catch (InterruptedException e) {
         killTree(process);
         Thread.currentThread().interrupt();
-        throw new TransportException(node.hostname(), "interrupted while running `" + command.display() + "`", e);
+        throw new TransportException(node.hostname(), command.display(),
+            "interrupted while running `" + command.display() + "`", e);
       }
       Duration took = Duration.ofNanos(System.nanoTime() - start);
-      return CommandResult.of(process.exitValue(), out.toByteArray(),
-          new String(err.toByteArray(), StandardCharsets.UTF_8), took);
+      String stderr = new String(err.toByteArray(), StandardCharsets.UTF_8);
+      return out.truncated()
+          ? CommandResult.truncated(process.exitValue(), out.toByteArray(), stderr, took)
+          : CommandResult.of(process.exitValue(), out.toByteArray(), stderr, took);
+    }
+
+    /**
+     * Reads the file directly, whole; a file only root may read is read through {@code sudo -n cat}
+     * (streamed, not captured) when we are not root.
+     */
+    @Override
+    public Optional<byte[]> read(String path) {
+      Path file = Path.of(path);
+      try {
+        return Optional.of(Files.readAllBytes(file));
+      } catch (NoSuchFileException e) {
+        return Optional.empty();
+      } catch (AccessDeniedException e) {
+        if (ROOT) {
+          throw new TransportException(node.hostname(), "cannot read " + path + ": permission denied", e);
+        }
+        return readWithSudo(path);
+      } catch (IOException e) {
+        throw new TransportException(node.hostname(), "cannot read " + path + ": " + e.getMessage(), e);
+      }
+    }
+
+    private Optional<byte[]> readWithSudo(String path) {
+      Command read = new FileOperation.Read(path).toCommand();
+      List<String> argv = new ArrayList<>(List.of("sudo", "-n", "--"));
+      argv.addAll(read.argv());
+      try {
+        Process process = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .start();
+        BoundedOutput err = new BoundedOutput(64 * 1024, 64 * 1024);
+        Thread errPump = pump(process.getErrorStream(), err, "stderr");
+        java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+        try (InputStream in = process.getInputStream()) {
+          in.transferTo(data);
+        }
+        if (!process.waitFor(read.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
+          killTree(process);
+          throw new CommandTimeoutException(node.hostname(), read.display(), read.timeout());
+        }
+        errPump.join(10_000);
+        int exit = process.exitValue();
+        if (exit == FileOperation.MISSING) {
+          return Optional.empty();
+        }
+        if (exit != 0) {
+          String tail = CommandResult.of(exit, "", new String(err.toByteArray(), StandardCharsets.UTF_8), Duration.ZERO)
+              .stderrTail();
+          throw new TransportException(node.hostname(), read.display(), "cannot read " + path + ": exit " + exit + ": " + tail,
+              null);
+        }
+        return Optional.of(data.toByteArray());
+      } catch (IOException e) {
+        throw new TransportException(node.hostname(), read.display(), "cannot read " + path + ": " + e.getMessage(), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new TransportException(node.hostname(), read.display(), "interrupted while reading " + path, e);
+      }
     }
 
     private static void killTree(Process process) {

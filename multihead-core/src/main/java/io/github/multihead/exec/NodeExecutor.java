@@ -30,17 +30,25 @@ public interface NodeExecutor {
   }
 
   /**
-   * Reads a file; empty if it does not exist.
+   * Reads a whole file, byte for byte; empty if it does not exist. The default implementation runs
+   * {@code cat} through {@link #run}, whose captured output is bounded: a file larger than that
+   * budget fails instead of coming back cut. Transports with a file channel (SFTP) read any size.
    *
-   * @throws TransportException if it exists but cannot be read
+   * @throws TransportException if it exists but cannot be read, or cannot be read exactly
    */
   default Optional<byte[]> read(String path) {
-    CommandResult r = run(new FileOperation.Read(path).toCommand());
+    Command read = new FileOperation.Read(path).toCommand();
+    CommandResult r = run(read);
     if (r.exitCode() == FileOperation.MISSING) {
       return Optional.empty();
     }
     if (!r.ok()) {
-      throw new TransportException(node().hostname(), "cannot read " + path + ": exit " + r.exitCode() + ": " + r.stderrTail());
+      throw new TransportException(node().hostname(), read.display(),
+          "cannot read " + path + ": exit " + r.exitCode() + ": " + r.stderrTail(), null);
+    }
+    if (r.stdoutTruncated()) {
+      throw new TransportException(node().hostname(), read.display(), "cannot read " + path
+          + " exactly: it is larger than the output this transport captures from a command", null);
     }
     return Optional.of(r.stdoutBytes());
   }

@@ -13,6 +13,11 @@ public final class Phases {
     return new PreflightPhase();
   }
 
+  /** Phase 2: MariaDB Galera, bootstrapped from evidence, joiners one at a time. */
+  public static Phase galera() {
+    return io.github.multihead.services.Services.galera().phase();
+  }
+
   /** Every built-in phase that exists in this version, in order. */
   public static List<Phase> standard() {
     return List.of(preflight());

@@ -84,6 +84,14 @@ public interface Phase {
     return List.of();
   }
 
+  /**
+   * Secrets this phase derives or generates (an SST password derived from the database password, a
+   * generated key): masked, like the spec's own, in plans, events, the journal and exceptions.
+   */
+  default List<io.github.multihead.spec.Secret> secrets(ClusterSpec spec) {
+    return List.of();
+  }
+
   /** Checks that must pass after every node's steps. */
   default List<HealthCheck> postconditions(ClusterSpec spec) {
     return List.of();

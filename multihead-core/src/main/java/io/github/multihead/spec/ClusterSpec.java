@@ -1,5 +1,8 @@
 package io.github.multihead.spec;
 
+import io.github.multihead.internal.text.Redactor;
+import io.github.multihead.internal.validation.SecretWalk;
+import io.github.multihead.internal.validation.SpecRules;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -84,15 +87,39 @@ public abstract class ClusterSpec {
         .max(Comparator.comparingInt(Controller::priority));
   }
 
-  /** Every secret in the spec, for redaction. */
+  /**
+   * Every secret in the spec, for redaction: found by walking the model's attributes (optional,
+   * list- and map-held ones included), so a secret field added later is covered without being
+   * listed here.
+   */
   public final List<Secret> secrets() {
-    List<Secret> all = new ArrayList<>();
-    all.add(database().password());
-    all.add(redis().password());
-    all.add(web().sessionSecret());
-    all.add(web().jwtSecret());
-    network().vrrpPassword().ifPresent(all::add);
-    return List.copyOf(all);
+    return List.copyOf(SecretWalk.secrets(this).values());
+  }
+
+  /**
+   * Checks this spec against every rule {@link SpecLoader} applies to a YAML file (shell-safe
+   * values, ranges, duplicates, the VIP owner, secrets…), returning all problems at once. Paths are
+   * YAML paths without line:column, e.g. {@code controllers[1].ip: '10.20.0.300' is not an IPv4
+   * address}. {@code Cluster.builder().build()} refuses a spec with errors.
+   */
+  public final ValidationReport validate() {
+    List<ValidationProblem> problems = new ArrayList<>();
+    for (SpecRules.Finding f : SpecRules.check(this)) {
+      problems.add(new ValidationProblem(f.severity(), f.path(), 0, 0, f.message()));
+    }
+    problems.sort(Comparator.comparing(ValidationProblem::severity)); // stable: model order within each
+    boolean errors = problems.stream().anyMatch(ValidationProblem::isError);
+    return new ValidationReport("ClusterSpec (built in code)", problems, errors ? null : this);
+  }
+
+  /**
+   * A copy of {@code failure}'s chain (causes and suppressed exceptions) with this spec's secrets
+   * masked in every message, class names and stack traces kept; {@code failure} itself when no
+   * message in the chain holds a secret. For printing stack traces of failures that may carry node
+   * output.
+   */
+  public final Throwable redacted(Throwable failure) {
+    return Redactor.of(secrets()).redact(failure);
   }
 
   public static Builder builder() {

@@ -10,9 +10,17 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Loads a {@link ClusterSpec} from YAML: duplicate keys rejected, aliases bounded, {@code ${VAR}}
- * and {@code ${VAR:-default}} taken from the environment (the process's, or a map you give), and
- * every problem reported at once with its path and line:column.
+ * Loads a {@link ClusterSpec} from YAML: duplicate keys rejected, {@code ${VAR}} and {@code
+ * ${VAR:-default}} taken from the environment (the process's, or a map you give), the rules of
+ * {@link ClusterSpec#validate()} applied, and every problem reported at once with its path and
+ * line:column.
+ *
+ * <p>Any input ends in a {@link ValidationReport} (or, from {@code load}/{@code parse}, an {@link
+ * InvalidSpecException}), never another exception: bytes that are not UTF-8 are reported with their
+ * byte offset and line:column, and there are limits on size (1 MiB), nesting depth (64), YAML nodes
+ * (100,000), aliases (50), the length of a value (1,024 characters, 64 KiB after interpolation) and
+ * the problems listed (1,000, the rest counted). Only a file that cannot be read at all throws
+ * {@link MultiheadException}.
  *
  * <pre>{@code
  * ClusterSpec spec = SpecLoader.create().load(Path.of("my_multihead_cluster.yaml"));
@@ -49,6 +57,9 @@ public final class SpecLoader {
     java.util.List<String> lines;
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (java.nio.charset.MalformedInputException e) {
+      // the message would be "Input length = 1"; the bytes themselves may be a secret, so no more detail
+      throw new MultiheadException("environment file " + file + " is not UTF-8 text", e);
     } catch (IOException e) {
       throw new MultiheadException("cannot read environment file " + file + ": " + e.getMessage(), e);
     }
@@ -86,19 +97,42 @@ public final class SpecLoader {
     return check(yaml, sourceName).specOrThrow();
   }
 
-  /** Loads and validates, returning every problem instead of throwing. */
+  /** Parses and validates UTF-8 bytes; throws {@link InvalidSpecException} when there are errors. */
+  public ClusterSpec parse(byte[] yaml, String sourceName) {
+    return check(yaml, sourceName).specOrThrow();
+  }
+
+  /**
+   * Loads and validates, returning every problem instead of throwing. Whatever the file holds
+   * (bytes that are not UTF-8, any YAML structure, {@value SpecReader#MAX_INPUT} bytes at most) the
+   * answer is a report.
+   *
+   * @throws MultiheadException only if the file cannot be read at all (missing, a directory, no permission)
+   */
   public ValidationReport check(Path file) {
-    String text;
+    byte[] bytes;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      long size = Files.size(file);
+      if (size > SpecReader.MAX_INPUT) {
+        return new SpecReader(environment).tooLarge(size, file.toString()); // not read at all
+      }
+      bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new MultiheadException("cannot read cluster spec " + file + ": " + e.getMessage(), e);
     }
-    return check(text, file.toString());
+    return check(bytes, file.toString());
   }
 
   /** Parses and validates text, returning every problem instead of throwing. */
   public ValidationReport check(String yaml, String sourceName) {
     return new SpecReader(environment).read(yaml, sourceName);
+  }
+
+  /**
+   * Parses and validates UTF-8 bytes (a byte-order mark is skipped), returning every problem
+   * instead of throwing; bytes that are not UTF-8 are an error naming the byte offset, line and column.
+   */
+  public ValidationReport check(byte[] yaml, String sourceName) {
+    return new SpecReader(environment).read(yaml.clone(), sourceName);
   }
 }

@@ -4,7 +4,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** Everything a {@link SpecLoader} found in one file: all problems at once, and the spec if usable. */
+/**
+ * Everything found in one spec — by {@link SpecLoader} in a file, or by {@link ClusterSpec#validate()}
+ * in a spec built in code: all problems at once, and the spec if usable.
+ */
 public final class ValidationReport {
   private final String source;
   private final List<ValidationProblem> problems;
@@ -16,7 +19,7 @@ public final class ValidationReport {
     this.spec = spec;
   }
 
-  /** Where the spec came from (a file name). */
+  /** Where the spec came from: a file name, or {@code ClusterSpec (built in code)}. */
   public String source() {
     return source;
   }

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class InterceptorTest {
   @Test
   void interceptorsRunOutermostFirstAndCanRewriteOrShortCircuit() {
-    RecordingTransport mock = RecordingTransport.create();
+    RecordingTransport mock = RecordingTransport.create()
+        .on(io.github.multihead.testing.CommandMatchers.argvStartsWith("echo")).respond(0, "rewritten\n");
     List<String> order = new ArrayList<>();
     Interceptor first = chain -> {
       order.add("first:" + chain.command().argv());
@@ -63,7 +64,7 @@ class InterceptorTest {
       return chain.proceed(chain.command());
     }).executor(Node.of("n1", "10.0.0.1"));
     ex.upload(Upload.of("/etc/x.conf", Content.of("a=1\n"), 0640).ownedBy("root:adm"));
-    assertEquals(List.of("sudo write /etc/x.conf (0640 root:adm, 4 bytes)"), seen);
+    assertEquals(List.of("(as root) write /etc/x.conf (0640 root:adm, 4 bytes)"), seen);
     assertEquals(List.of("write /etc/x.conf (0640 root:adm, 4 bytes)"), uploads);
     // and a guard can refuse it like any command
     NodeExecutor guarded = custom.with(Interceptors.readOnlyGuard()).executor(Node.of("n1", "10.0.0.1"));

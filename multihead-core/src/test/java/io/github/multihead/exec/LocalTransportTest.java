@@ -95,6 +95,7 @@ class LocalTransportTest {
     CommandTimeoutException e = assertThrows(CommandTimeoutException.class, () -> local.run(c));
     assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 10);
     assertTrue(e.getMessage().contains("timed out after 700 ms"), e.getMessage());
+    assertEquals(java.util.Optional.of(c.display()), e.command());
     long child = Long.parseLong(Files.readString(pidFile).strip());
     for (int i = 0; i < 50 && ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false); i++) {
       Thread.sleep(100);
@@ -111,6 +112,44 @@ class LocalTransportTest {
     assertTrue(out.length() < 2_200_000, "kept " + out.length());
     assertTrue(out.contains("bytes omitted"));
     assertTrue(out.endsWith("END\n"));
+    assertTrue(r.stdoutTruncated());
+    assertFalse(local.run(Command.of("echo", "small")).stdoutTruncated());
+  }
+
+  @Test
+  void readIsExactForAThreeMebibyteFile(@TempDir Path dir) throws Exception {
+    byte[] data = new byte[3 * 1024 * 1024];
+    new Random(3).nextBytes(data);
+    Path file = dir.resolve("three.bin");
+    Files.write(file, data);
+    assertArrayEquals(data, local.read(file.toString()).orElseThrow());
+    assertEquals(java.util.Optional.empty(), local.read(dir.resolve("missing").toString()));
+  }
+
+  @Test
+  void defaultReadFailsLoudlyInsteadOfReturningACutFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("three.bin");
+    byte[] data = new byte[3 * 1024 * 1024];
+    new Random(4).nextBytes(data);
+    Files.write(file, data);
+    NodeExecutor viaCat = new NodeExecutor() { // only run(): the interface's default read
+      @Override
+      public Node node() {
+        return local.node();
+      }
+
+      @Override
+      public CommandResult run(Command command) {
+        return local.run(command);
+      }
+    };
+    TransportException e = assertThrows(TransportException.class, () -> viaCat.read(file.toString()));
+    assertTrue(e.getMessage().startsWith("[localhost] cannot read " + file + " exactly"), e.getMessage());
+    assertEquals(java.util.Optional.of("(as root) read " + file), e.command());
+    Path small = dir.resolve("small");
+    Files.writeString(small, "a=1\n");
+    assertEquals("a=1\n", new String(viaCat.read(small.toString()).orElseThrow(), StandardCharsets.UTF_8));
+    assertEquals(java.util.Optional.empty(), viaCat.read(dir.resolve("missing").toString()));
   }
 
   @Test
@@ -151,5 +190,16 @@ class LocalTransportTest {
   void missingProgramIsATransportException() {
     TransportException e = assertThrows(TransportException.class, () -> local.run(Command.of("/nonexistent/program-xyz")));
     assertTrue(e.getMessage().startsWith("[localhost] cannot run `/nonexistent/program-xyz`"), e.getMessage());
+    assertEquals(java.util.Optional.of("/nonexistent/program-xyz"), e.command());
+  }
+
+  @Test
+  void transportFailureMessageIsOneLineEvenForAScript() {
+    Command script = Command.shell("set -eu\necho one\necho two");
+    TransportException e = new TransportException("n1", script.display(), "cannot run `" + script.display() + "`", null);
+    assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("[n1] cannot run `sh -c 'set -eu\\necho one"), e.getMessage());
+    assertEquals(java.util.Optional.of(script.display()), e.command());
+    assertEquals(java.util.Optional.empty(), new TransportException("n1", "connection refused").command());
   }
 }

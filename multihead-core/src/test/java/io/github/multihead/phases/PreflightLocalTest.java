@@ -2,6 +2,8 @@ package io.github.multihead.phases;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.multihead.Cluster;
 import io.github.multihead.exec.LocalTransport;
@@ -14,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -21,10 +25,15 @@ import org.junit.jupiter.api.Test;
  * Phase 0's probes against this very machine, through {@link LocalTransport}: real {@code ss},
  * {@code df}, {@code ip}, {@code date}, os-release. Run as an online plan, so nothing is changed
  * (the dry-run guard refuses any command not marked read-only).
+ *
+ * <p>It needs root or passwordless sudo (the "root privileges"/"sudo" probe and {@code ss -p}).
+ * Without them it is skipped with the reason, except under {@code CI=true}, where it fails: the
+ * project's rule is that test prerequisites never skip silently in CI.
  */
 class PreflightLocalTest {
   @Test
   void probesPassOnThisMachine() throws Exception {
+    requireOrSkipOutsideCi(missingPrivileges());
     String hostname = InetAddress.getLocalHost().getHostName().split("\\.")[0].replaceAll("[^A-Za-z0-9-]", "-");
     String user = System.getProperty("user.name");
     String yaml = String.join("\n",
@@ -57,6 +66,62 @@ class PreflightLocalTest {
       // the base steps were checked, read-only, against the real files
       PlannedStep hosts = plan.steps().stream().filter(s -> s.step().equals("/etc/hosts")).findFirst().orElseThrow();
       assertTrue(hosts.diff().orElseThrow().contains("+127.0.0.1 " + hostname), hosts.diff().orElseThrow());
+    }
+  }
+
+  @Test
+  void theGuardSkipsOutsideCiAndFailsInCi() {
+    Throwable t = org.junit.jupiter.api.Assertions.assertThrows(Throwable.class,
+        () -> requireOrSkipOutsideCi(Optional.of("needs root")));
+    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+      assertTrue(t instanceof org.opentest4j.AssertionFailedError && t.getMessage().contains("CI=true"), t.toString());
+    } else {
+      assertTrue(t instanceof org.opentest4j.TestAbortedException && t.getMessage().contains("needs root"), t.toString());
+    }
+  }
+
+  /** Why this machine cannot run the test, if it cannot. */
+  static Optional<String> missingPrivileges() {
+    String user = System.getProperty("user.name");
+    Optional<String> uid = output("id", "-u");
+    if (uid.map(u -> u.strip().equals("0")).orElse(false)) {
+      return Optional.empty();
+    }
+    Optional<String> sudo = output("sudo", "-n", "true");
+    if (sudo.isPresent()) {
+      return Optional.empty();
+    }
+    return Optional.of("needs root or passwordless sudo, but user '" + user + "' is uid "
+        + uid.map(String::strip).orElse("?") + " and `sudo -n true` failed");
+  }
+
+  /** Skips with {@code reason} outside CI; fails under {@code CI=true}. */
+  static void requireOrSkipOutsideCi(Optional<String> reason) {
+    if (reason.isEmpty()) {
+      return;
+    }
+    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+      fail(reason.get() + " (CI=true: prerequisites must hold in CI, this test does not skip there)");
+    }
+    assumeTrue(false, reason.get());
+  }
+
+  /** Stdout of a command that exited 0 within 10 s, else empty. */
+  private static Optional<String> output(String... argv) {
+    try {
+      Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+      p.getOutputStream().close();
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return Optional.empty();
+      }
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      return p.exitValue() == 0 ? Optional.of(out) : Optional.empty();
+    } catch (java.io.IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
     }
   }
 }

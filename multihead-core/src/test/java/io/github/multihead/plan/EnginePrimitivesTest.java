@@ -250,7 +250,7 @@ class EnginePrimitivesTest {
     Cluster failing = Cluster.builder().spec(spec).transport(mock).phases(List.of(handlerPhase(Map.of(), Set.of("server3"))))
         .clock(FakeClock.create()).journal(journal).build();
     RunFailedException e = assertThrows(RunFailedException.class, failing::deploy);
-    assertTrue(e.getMessage().startsWith("[server3] phase 'service', step 'enable demo': `sudo systemctl enable demo` exited 1"),
+    assertTrue(e.getMessage().startsWith("[server3] phase 'service', step 'enable demo': `(as root) systemctl enable demo` exited 1"),
         e.getMessage());
     assertEquals(0, restarts(mock, "server3"), "the failed node's restart must not run");
     String pending = mock.file("server3", "/var/lib/multihead/pending-handlers").orElseThrow();
@@ -271,6 +271,44 @@ class EnginePrimitivesTest {
     assertTrue(ran.detail().startsWith("pending from run " + e.report().runId()), ran.detail());
     assertFalse(mock.file("server3", "/var/lib/multihead/pending-handlers").orElseThrow().contains("restart demo"));
     assertEquals(0, cluster(mock, handlerPhase(Map.of(), Set.of())).deploy().changed());
+  }
+
+  @Test
+  void aNotifiedHandlerWhoseOwnCheckIsSatisfiedDoesNotRunAgain() {
+    Phase phase = new Phase() {
+      @Override
+      public int number() {
+        return 32;
+      }
+
+      @Override
+      public String name() {
+        return "self-checking";
+      }
+
+      @Override
+      public List<Step> steps(ClusterSpec spec, Node node) {
+        return List.of(Steps.notifying(Steps.file("demo config", "/etc/demo.conf", Content.of("x\n"), 0644, "root:root"),
+            "restart demo"));
+      }
+
+      @Override
+      public List<Step> handlers(ClusterSpec spec, Node node) {
+        return List.of(Steps.command("restart demo", Command.of("systemctl", "restart", "demo"))
+            .unless(Command.of("demo-started-after-config")));
+      }
+    };
+    RecordingTransport mock = RecordingTransport.create().strict()
+        .on(argvEquals("demo-started-after-config")).respond(1, "")
+        .on("server2", argvEquals("demo-started-after-config")).respond(0, "")
+        .on(argvEquals("systemctl", "restart", "demo")).respond(0, "");
+    RunReport report = cluster(mock, phase).deploy();
+    StepEvent skipped = report.events().stream().filter(e -> e.handler() && e.node().equals("server2")).findFirst().orElseThrow();
+    assertEquals(StepEvent.Outcome.UNCHANGED, skipped.outcome());
+    assertTrue(skipped.detail().startsWith("notified by 'demo config'; "), skipped.detail());
+    assertEquals(0, restarts(mock, "server2"));
+    assertEquals(1, restarts(mock, "server1"));
+    assertFalse(mock.file("server2", "/var/lib/multihead/pending-handlers").orElseThrow().contains("restart demo"));
   }
 
   @Test

@@ -174,8 +174,9 @@ class EngineTest {
 
   @Test
   void failureIsOneLineWithNodeStepCommandExitAndStderr(@TempDir Path dir) throws Exception {
+    // the other nodes are modelled Debian boxes on which "demo" installs and starts
     RecordingTransport mock = RecordingTransport.create()
-        .on(argvStartsWith("dpkg", "-s")).respond(1, "")
+        .debianNodes(n -> n.packageWithService("demo"))
         .on("server2", argvStartsWith("apt-get")).respond(100, "", "Reading package lists...\nE: Unable to locate package demo\n");
     Path journal = dir.resolve("journal.jsonl");
     RunFailedException run = assertThrows(RunFailedException.class,
@@ -184,7 +185,7 @@ class EngineTest {
     assertEquals(e.getMessage(), run.getMessage());
     assertFalse(run.report().succeeded());
     assertEquals(10, run.resumeFromPhase());
-    assertEquals("[server2] phase 'demo', step 'install demo': `sudo apt-get install -y demo` exited 100: E: Unable to locate package demo",
+    assertEquals("[server2] phase 'demo', step 'install demo': `(as root) apt-get install -y demo` exited 100: E: Unable to locate package demo",
         e.getMessage());
     assertEquals("server2", e.node());
     assertEquals(100, e.exitCode().getAsInt());
@@ -202,7 +203,7 @@ class EngineTest {
     assertEquals("install demo", failed.get("step").asText());
     assertEquals(100, failed.get("exit").asInt());
     assertEquals("dpkg -s demo", failed.get("commands").get(0).asText());
-    assertEquals("sudo apt-get install -y demo", failed.get("commands").get(1).asText());
+    assertEquals("(as root) apt-get install -y demo", failed.get("commands").get(1).asText());
     JsonNode last = json.readTree(lines.get(lines.size() - 1));
     assertEquals("run-finished", last.get("event").asText());
     assertFalse(last.get("succeeded").asBoolean());
@@ -215,6 +216,7 @@ class EngineTest {
   void postconditionsPollWithTheClockAndFailWithDetail() {
     RecordingTransport mock = RecordingTransport.create()
         .on(argvStartsWith("dpkg", "-s")).respond(0, "")
+        .on(argvStartsWith("systemctl", "restart")).respond(0, "")
         .on(argvStartsWith("systemctl", "is-active")).respond(0, "active\n")
         .on("server3", argvStartsWith("systemctl", "is-active")).respond(3, "failed\n", "unit demo failed");
     FakeClock clock = FakeClock.create();
@@ -242,7 +244,7 @@ class EngineTest {
 
   @Test
   void onlyPhaseAndFromPhaseSelectPhases() {
-    RecordingTransport mock = RecordingTransport.create();
+    RecordingTransport mock = RecordingTransport.create().debianNodes();
     AtomicInteger started = new AtomicInteger();
     RunListener listener = new RunListener() {
       @Override

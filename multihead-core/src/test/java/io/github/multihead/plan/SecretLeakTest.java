@@ -74,7 +74,7 @@ class SecretLeakTest {
 
   @Test
   void deployWritesTheRealSecretButJournalAndEventsDoNot(@TempDir Path dir) throws Exception {
-    RecordingTransport mock = RecordingTransport.create();
+    RecordingTransport mock = RecordingTransport.create().on(io.github.multihead.testing.CommandMatchers.argvEquals("mysql", "--batch")).respond(0, "");
     Path journal = dir.resolve("j.jsonl");
     StringBuilder events = new StringBuilder();
     Cluster cluster = Cluster.builder().spec(spec).transport(mock).phases(List.of(secretPhase())).journal(journal)

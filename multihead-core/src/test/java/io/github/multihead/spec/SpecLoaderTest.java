@@ -97,4 +97,57 @@ class SpecLoaderTest {
     assertTrue(e.getMessage().endsWith("line 2: expected KEY=VALUE"), e.getMessage());
     assertFalse(e.getMessage().contains("secret-value-xyz"));
   }
+
+  @Test
+  void nonUtf8FileIsAnInvalidSpecNamingFileByteOffsetAndLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = dir.resolve("latin1.yaml");
+    java.nio.file.Files.write(file, "cluster:\n  name: caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> SpecLoader.create().load(file));
+    assertEquals("invalid cluster spec " + file + ": 1 error: (document) (line 2, col 12): not UTF-8 text: "
+        + "invalid byte 0xe9 at byte offset 20 (save the file as UTF-8)", e.getMessage());
+  }
+
+  @Test
+  void deepNestingIsReportedNotAStackOverflow() {
+    ValidationReport r = SpecLoader.create().check("a: " + "[".repeat(100_000) + "]".repeat(100_000), "deep.yaml");
+    assertEquals("(document) (line 1, col 67): nesting deeper than 64 levels", r.errors().get(0).toString());
+  }
+
+  @Test
+  void oversizedFileIsRefusedUnread(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = dir.resolve("huge.yaml");
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+      f.setLength(64L * 1024 * 1024); // sparse: 64 MiB of NULs
+    }
+    ValidationReport r = SpecLoader.create().check(file);
+    assertEquals(List.of("(document): the file is 67108864 bytes; a cluster spec may have at most 1048576"),
+        r.errors().stream().map(Object::toString).collect(Collectors.toList()));
+  }
+
+  @Test
+  void byteOrderMarkIsSkippedAndBytesMatchText() {
+    byte[] yaml = TestSpecs.seedYaml().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] withBom = new byte[yaml.length + 3];
+    withBom[0] = (byte) 0xef;
+    withBom[1] = (byte) 0xbb;
+    withBom[2] = (byte) 0xbf;
+    System.arraycopy(yaml, 0, withBom, 3, yaml.length);
+    SpecLoader loader = SpecLoader.create().environment(TestSpecs.SEED_ENV);
+    assertEquals(loader.check(TestSpecs.seedYaml(), "s").problems(), loader.check(withBom, "s").problems());
+  }
+
+  @Test
+  void loneSurrogateInTextIsAnError() {
+    ValidationReport r = SpecLoader.create().check("cluster:\n  name: x\ud800y\n", "s.yaml");
+    assertEquals("(document) (line 2, col 10): not Unicode text: a lone surrogate (\\ud800)", r.errors().get(0).toString());
+  }
+
+  @Test
+  void nonUtf8EnvironmentFileIsNamed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path env = dir.resolve("bad.env");
+    java.nio.file.Files.write(env, new byte[] {'A', '=', (byte) 0xff, '\n'});
+    io.github.multihead.MultiheadException e = assertThrows(io.github.multihead.MultiheadException.class,
+        () -> SpecLoader.create().environmentFile(env));
+    assertEquals("environment file " + env + " is not UTF-8 text", e.getMessage());
+  }
 }

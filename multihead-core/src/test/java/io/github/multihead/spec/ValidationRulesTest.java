@@ -131,15 +131,15 @@ class ValidationRulesTest {
   void duplicateHostnameIpAndPriority() {
     String yaml = replaceLine(replaceLine(replaceLine(BASE, 24, "  - hostname: n1"), 25, "    ip: 10.0.0.2"), 26, "    priority: 90");
     List<String> e = errors(check(yaml));
-    assertTrue(e.contains("controllers[2].hostname: hostname 'n1' is also used by controllers[0]"), e.toString());
-    assertTrue(e.contains("controllers[2].ip: IP 10.0.0.2 is also used by controllers[1]"), e.toString());
-    assertTrue(e.contains("controllers[2].priority: priority 90 is also used by controllers[1]; VRRP priorities must be unique"), e.toString());
+    assertEquals(List.of("controllers[2].hostname (line 24, col 15): hostname 'n1' is also used by controllers[0]",
+        "controllers[2].ip (line 25, col 9): IP 10.0.0.2 is also used by controllers[1]",
+        "controllers[2].priority (line 26, col 15): priority 90 is also used by controllers[1]; VRRP priorities must be unique"), e);
   }
 
   @Test
   void twoVipOwners() {
     assertSingleError(replaceLine(BASE, 23, "    vip_owner: true"),
-        "controllers[1].vip_owner: more than one vip_owner (also controllers[0]); exactly one controller owns the VIP");
+        "controllers[1].vip_owner (line 23, col 16): more than one vip_owner (also controllers[0]); exactly one controller owns the VIP");
   }
 
   @Test
@@ -153,13 +153,13 @@ class ValidationRulesTest {
   @Test
   void vipOutsideSubnet() {
     assertTrue(errors(check(replaceLine(BASE, 5, "  vip: 10.0.1.100")))
-        .contains("network.vip: VIP 10.0.1.100 is not in the subnet of controllers[0] (10.0.0.1/255.255.255.0)"));
+        .contains("network.vip (line 5, col 8): VIP 10.0.1.100 is not in the subnet of controllers[0] (10.0.0.1/255.255.255.0)"));
   }
 
   @Test
   void vipEqualsNodeIp() {
     assertTrue(errors(check(replaceLine(BASE, 5, "  vip: 10.0.0.2")))
-        .contains("controllers[1].ip: the controller's IP equals the VIP 10.0.0.2"));
+        .contains("controllers[1].ip (line 22, col 9): the controller's IP equals the VIP 10.0.0.2"));
   }
 
   @Test
@@ -277,5 +277,60 @@ class ValidationRulesTest {
     String ok = replaceLine(BASE, 32, "  cluster_name: c1\n  extra:\n    ProctrackType: proctrack/linuxproc\n    TaskPlugin: task/none");
     assertEquals(Map.of("ProctrackType", "proctrack/linuxproc", "TaskPlugin", "task/none"),
         check(ok).spec().orElseThrow().slurm().extra());
+  }
+
+  @Test
+  void vipOwnerWithoutTheHighestPriorityIsAnErrorNamingBothValues() {
+    // n2 owns the VIP but n1 has the higher priority: with preemption VRRP gives the VIP to n1
+    String yaml = replaceLine(replaceLine(BASE, 19, "    vip_owner: false"), 23, "    priority: 90\n    vip_owner: true");
+    assertSingleError(yaml, "controllers[1].priority (line 23, col 15): the vip_owner's priority 90 is lower than "
+        + "controllers[0] (n1)'s priority 100; with preemption VRRP puts the VIP on the highest priority, so give the owner the highest");
+    // a higher priority on a controller without keepalived does not count
+    String noKeepalived = replaceLine(yaml, 20, "    priority: 100\n    services: {keepalived: false}");
+    assertEquals(List.of(), errors(check(noKeepalived)));
+  }
+
+  @Test
+  void fieldAndCrossFieldErrorsComeTogetherEachWithLineAndColumn() {
+    String yaml = replaceLine(replaceLine(BASE, 22, "    ip: 10.0.0.300"), 26, "    priority: 90");
+    yaml = replaceLine(yaml, 29, "    replica_count: 4");
+    assertEquals(List.of(
+        "controllers[1].ip (line 22, col 9): '10.0.0.300' is not an IPv4 address",
+        "controllers[2].priority (line 26, col 15): priority 90 is also used by controllers[1]; VRRP priorities must be unique",
+        "storage.gluster.replica_count (line 29, col 20): replica_count 4 is more than the 3 controllers that run glusterfs"),
+        errors(check(yaml)));
+  }
+
+  @Test
+  void defaultedPriorityCollisionPointsAtTheController() {
+    // n3 has no priority line: it gets 80 by position, and collides with n1's explicit 80
+    String yaml = replaceLine(replaceLine(BASE, 20, "    priority: 80"), 26, "    gpus_x: 1").replace("    gpus_x: 1\n", "");
+    List<String> e = errors(check(yaml));
+    assertTrue(e.contains("controllers[2].priority (line 24, col 5): priority 80 is also used by controllers[0]; VRRP priorities must be unique"), e.toString());
+  }
+
+  @Test
+  void aTypeErrorDoesNotCauseFollowOnErrors() {
+    // 'high' cannot be read: no duplicate-priority or vip-owner noise about the placeholder
+    List<String> e = errors(check(replaceLine(BASE, 23, "    priority: high")));
+    assertEquals(List.of("controllers[1].priority (line 23, col 15): 'high' is not an integer"), e);
+    List<String> missing = errors(check(BASE.replace("network:\n  vip: 10.0.0.100\n  netmask: 255.255.255.0\n  interface: eth0\n", "")));
+    assertEquals(1, missing.size(), missing.toString());
+    assertTrue(missing.get(0).startsWith("network (line 1, col 1): missing required key 'network'"), missing.toString());
+  }
+
+  @Test
+  void secretTooShortToRedactIsAnError() {
+    ValidationReport r = SpecLoader.create().environment(Map.of("S1", ENV.get("S1"), "SHORT", "abc1234"))
+        .check(replaceLine(BASE, 12, "  password: ${SHORT}"), "t.yaml");
+    assertEquals(List.of("redis.password (line 12, col 13): a secret must be at least 8 characters long (it has 7); "
+        + "shorter values cannot be masked in output"), errors(r));
+  }
+
+  @Test
+  void vrrpPasswordIsASecretWithTheSameRules() {
+    ValidationReport r = check(replaceLine(BASE, 7, "  interface: eth0\n  vrrp_password: short"));
+    assertEquals(List.of("network.vrrp_password (line 8, col 18): a secret must be at least 8 characters long (it has 5); "
+        + "shorter values cannot be masked in output"), errors(r));
   }
 }

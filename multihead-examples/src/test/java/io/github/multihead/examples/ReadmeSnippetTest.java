@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -20,5 +22,16 @@ class ReadmeSnippetTest {
         .collect(Collectors.joining("\n"));
     String readme = Files.readString(Path.of("../README.md"));
     assertTrue(readme.contains("```java\n" + snippet + "\n```"), "README's snippet differs from ReadmeExample:\n" + snippet);
+  }
+
+  /** The Maven coordinates the README gives to copy are this build's. */
+  @Test
+  void readmeCoordinatesAreThisBuilds() throws Exception {
+    Matcher parent = Pattern.compile("<groupId>([^<]+)</groupId>\\s*<artifactId>multihead-parent</artifactId>\\s*<version>([^<]+)</version>")
+        .matcher(Files.readString(Path.of("../pom.xml")));
+    assertTrue(parent.find(), "parent coordinates not found in ../pom.xml");
+    String dependency = "<dependency>\n  <groupId>" + parent.group(1) + "</groupId>\n  <artifactId>multihead-ssh</artifactId>\n  <version>"
+        + parent.group(2) + "</version>\n</dependency>";
+    assertTrue(Files.readString(Path.of("../README.md")).contains("```xml\n" + dependency + "\n```"), "README should show:\n" + dependency);
   }
 }

@@ -11,7 +11,11 @@ import java.util.concurrent.CompletableFuture;
  * {@link SshTransport#executor}.
  */
 public interface SshExecutor extends NodeExecutor {
-  /** Runs {@code command} without blocking the calling thread. */
+  /**
+   * Runs {@code command} without blocking the calling thread (no thread per command: a fan-out to
+   * many nodes is one {@code runAsync} per node). Cancelling the future while the command waits for
+   * a channel withdraws it. Like everything on a raw {@link SshTransport}, it bypasses interceptors.
+   */
   CompletableFuture<io.github.multihead.exec.CommandResult> runAsync(io.github.multihead.exec.Command command);
 
   /**
@@ -20,6 +24,14 @@ public interface SshExecutor extends NodeExecutor {
    */
   @Override
   void upload(Upload upload);
+
+  /**
+   * Reads the whole file over SFTP, exactly, whatever its size (up to 2 GiB, one array); empty if
+   * it does not exist. Root-only files are read through {@code sudo cat} when the login user is
+   * not root. The SHA-256 of what arrived is checked against the node's.
+   */
+  @Override
+  Optional<byte[]> read(String path);
 
   /** Streams a local file to {@code remotePath} the same way as {@link #upload(Upload)}. */
   void upload(Path localFile, String remotePath, int mode, Optional<String> owner);

@@ -16,15 +16,10 @@ import io.github.multihead.ssh.internal.SftpFiles;
 import io.github.multihead.ssh.internal.SshContext;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Semaphore;
 
 /**
  * Runs commands on nodes over SSH (Apache MINA SSHD): one authenticated session per node, reused
@@ -38,14 +33,17 @@ import java.util.concurrent.Semaphore;
  *
  * <p>Thread-safe. A timed-out command's remote process tree is killed before
  * {@link io.github.multihead.exec.CommandTimeoutException} is thrown.
+ *
+ * <p>Interceptors ({@link #with}) apply to the executors of the transport they return, not to this
+ * one: give the intercepted transport to code that must be journaled or dry-run guarded. To run a
+ * command on many nodes at once without a thread per node, call {@link SshExecutor#runAsync} on
+ * each and join the futures.
  */
 public final class SshTransport implements Transport {
   private final SshContext context;
-  private final int fanOutParallelism;
 
   private SshTransport(Settings settings) {
     this.context = new SshContext(settings);
-    this.fanOutParallelism = settings.fanOutParallelism;
   }
 
   /** A transport configured from the spec's {@code ssh} section. */
@@ -60,34 +58,6 @@ public final class SshTransport implements Transport {
   @Override
   public SshExecutor executor(Node node) {
     return new Executor(context.connection(Objects.requireNonNull(node, "node")));
-  }
-
-  /**
-   * Runs {@code command} on every node in parallel and waits for all: at most the builder's
-   * {@code fanOutParallelism} at a time, without a thread per node (MINA's asynchronous API).
-   * Never throws for one node's failure: each node gets a {@link NodeOutcome}, in input order.
-   */
-  public Map<Node, NodeOutcome> runOnAll(Collection<Node> nodes, Command command) {
-    Semaphore slots = new Semaphore(fanOutParallelism);
-    Map<Node, CompletableFuture<NodeOutcome>> pending = new LinkedHashMap<>();
-    for (Node node : nodes) {
-      slots.acquireUninterruptibly(); // only the submitting thread waits, never per node
-      CompletableFuture<NodeOutcome> outcome = context.connection(node).runAsync(command)
-          .handle((r, e) -> e == null ? NodeOutcome.of(node, r) : NodeOutcome.failed(node, asTransport(node, e)));
-      outcome.whenComplete((o, e) -> slots.release());
-      pending.put(node, outcome);
-    }
-    Map<Node, NodeOutcome> result = new LinkedHashMap<>();
-    pending.forEach((node, f) -> result.put(node, f.join()));
-    return result;
-  }
-
-  private static TransportException asTransport(Node node, Throwable e) {
-    while (e instanceof CompletionException && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e instanceof TransportException ? (TransportException) e
-        : new TransportException(node.hostname(), String.valueOf(e.getMessage()), e);
   }
 
   /** Closes every session. Commands in flight fail with "connection lost". */
@@ -128,6 +98,11 @@ public final class SshTransport implements Transport {
     @Override
     public void upload(Path localFile, String remotePath, int mode, Optional<String> owner) {
       files.upload(localFile, remotePath, mode, owner.orElse(""));
+    }
+
+    @Override
+    public Optional<byte[]> read(String path) {
+      return files.read(path);
     }
 
     @Override
@@ -248,12 +223,24 @@ public final class SshTransport implements Transport {
       return this;
     }
 
-    /** Nodes in flight at once in {@link SshTransport#runOnAll}; default 256. */
-    public Builder fanOutParallelism(int nodes) {
-      if (nodes < 1) {
-        throw new IllegalArgumentException("fanOutParallelism must be positive: " + nodes);
-      }
-      s.fanOutParallelism = nodes;
+    /**
+     * How long a command or file transfer may wait for one of the node's
+     * {@link #maxChannelsPerNode channels} before it fails with a {@link TransportException} naming
+     * the node and the command (which was then not run); a command waits at most its own timeout
+     * if that is shorter. The wait does not count against the command's timeout, which starts when
+     * it runs. Default 10 minutes.
+     */
+    public Builder channelWaitTimeout(Duration timeout) {
+      s.channelWaitTimeout = positive(timeout);
+      return this;
+    }
+
+    /**
+     * A node's session that no command or transfer has used for this long is closed; the next
+     * command opens a new one, transparently. Default 5 minutes.
+     */
+    public Builder idleSessionTimeout(Duration timeout) {
+      s.idleSessionTimeout = positive(timeout);
       return this;
     }
 

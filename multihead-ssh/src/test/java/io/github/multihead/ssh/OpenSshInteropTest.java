@@ -192,6 +192,12 @@ class OpenSshInteropTest {
         Path local = dir.resolve("dl/" + login);
         ex.download(rootOnly.toString(), local);
         assertArrayEquals(data, Files.readAllBytes(local));
+        // read of the same root-only file: SFTP as root, through sudo for the other user
+        assertArrayEquals(data, ex.read(rootOnly.toString()).orElseThrow(), login);
+        // missing behind a directory the login user may not enter: still "missing", not an error
+        Path closed = Files.createDirectories(etc.resolve("closed-" + login));
+        Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("rwx------"));
+        assertEquals(Optional.empty(), ex.read(closed.resolve("nope").toString()), login);
       }
       try (var left = Files.list(etc)) {
         assertEquals(List.of(), left.filter(f -> f.getFileName().toString().startsWith(".multihead")).collect(java.util.stream.Collectors.toList()));
@@ -200,6 +206,25 @@ class OpenSshInteropTest {
       try (var left = Files.list(home)) {
         assertEquals(List.of(), left.filter(f -> f.getFileName().toString().startsWith(".multihead")).collect(java.util.stream.Collectors.toList()));
       }
+    }
+  }
+
+  @Test
+  void hundredMebibyteReadIsByteIdentical() throws Exception {
+    Path file = dir.resolve("hundred.bin");
+    byte[] data = new byte[100 * 1024 * 1024];
+    new Random(100).nextBytes(data);
+    Files.write(file, data);
+    try (SshTransport ssh = SshTransport.builder().knownHosts(knownHosts).build()) {
+      SshExecutor ex = ssh.executor(node("root", ed25519));
+      ex.connect();
+      long start = System.nanoTime();
+      byte[] back = ex.read(file.toString()).orElseThrow();
+      System.out.println("[OpenSshInteropTest] 100 MiB read over SFTP (OpenSSH) incl. sha256 check: "
+          + (System.nanoTime() - start) / 1_000_000 + " ms");
+      assertArrayEquals(data, back);
+    } finally {
+      Files.delete(file);
     }
   }
 

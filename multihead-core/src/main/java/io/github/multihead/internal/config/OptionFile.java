@@ -64,7 +64,7 @@ public final class OptionFile {
         out.append(e[0] + " = ");
         if (e[1] instanceof Secret) {
           out.append("\"");
-          out.appendSecret((Secret) e[1], OptionFile::escape);
+          out.appendSecret(SecretText.map((Secret) e[1], OptionFile::escape));
           out.append("\"\n");
         } else {
           String v = (String) e[1];

@@ -95,7 +95,16 @@ public final class Engine {
     this.listener = listener;
     this.clock = clock;
     this.sleeper = sleeper;
-    this.redactor = Redactor.of(spec.secrets());
+    this.redactor = redactorFor(spec, this.phases);
+  }
+
+  /** Masks the spec's secrets and every secret the phases derive from them. */
+  public static Redactor redactorFor(ClusterSpec spec, List<Phase> phases) {
+    List<io.github.multihead.spec.Secret> all = new ArrayList<>(spec.secrets());
+    for (Phase p : phases) {
+      all.addAll(p.secrets(spec));
+    }
+    return Redactor.of(all);
   }
 
   public Redactor redactor() {
@@ -665,7 +674,12 @@ public final class Engine {
       try {
         Check check;
         if (handler) {
-          check = Check.run(handlerReason);
+          // A notified handler still asks its own check: a restart whose service already runs
+          // with the new input (started after the file changed) is satisfied, and says why.
+          Check own = options.force() ? Check.run("forced") : step.check(ctx);
+          check = own.need() == Check.Need.SKIP
+              ? Check.skip(handlerReason + "; " + own.reason())
+              : Check.run(handlerReason);
         } else {
           check = step.readOnly() ? Check.run("probe") : step.check(ctx);
           if (options.force() && check.need() == Check.Need.SKIP) {
@@ -690,6 +704,27 @@ public final class Engine {
       run.event(e);
       return e;
     }
+  }
+
+  /**
+   * Runs each phase's service checks ({@code checksOf} returns none for phases without a service)
+   * on the phase's targets, in phase order; never throws for an unhealthy cluster.
+   */
+  public io.github.multihead.plan.VerifyReport verify(Function<Phase, List<HealthCheck>> checksOf) {
+    if (transport == null) {
+      throw new IllegalStateException("verify needs a transport");
+    }
+    long start = System.nanoTime();
+    List<PostconditionResult> results = new ArrayList<>();
+    for (Phase phase : phases) {
+      HealthContext context = healthContext(phase.targets(spec), false);
+      for (HealthCheck check : checksOf.apply(phase)) {
+        HealthResult r = probePostcondition(check, context);
+        results.add(new PostconditionResult(phase.number(), phase.name(), check.name(), r));
+        listener.postconditionChecked(phase.number(), check.name(), r);
+      }
+    }
+    return new io.github.multihead.plan.VerifyReport(results, elapsed(start));
   }
 
   private HealthResult probePostcondition(HealthCheck check, HealthContext context) {
@@ -770,8 +805,9 @@ public final class Engine {
     if (message != null && message.startsWith(prefix)) {
       message = message.substring(prefix.length()); // the step failure names the node already
     }
-    // The cause is not kept: its message and stack may carry what a node echoed back (secrets).
-    return new StepFailedException(node.hostname(), phase.name(), step, redactor.redact(String.valueOf(message)), null);
+    // The cause is kept as a redacted copy: its messages may carry what a node echoed back.
+    return new StepFailedException(node.hostname(), phase.name(), step, redactor.redact(String.valueOf(message)),
+        redactor.redact(e));
   }
 
   private static Duration elapsed(long startNanos) {

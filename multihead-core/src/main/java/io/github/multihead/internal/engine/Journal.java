@@ -152,9 +152,11 @@ public final class Journal implements RunListener {
       Files.write(file, line.getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE,
           StandardOpenOption.APPEND, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
     } catch (JsonProcessingException e) {
-      throw new MultiheadException("cannot encode journal entry: " + e.getOriginalMessage(), e);
+      throw new MultiheadException(redactor.redact("cannot encode journal entry: " + e.getOriginalMessage()));
     } catch (IOException e) {
-      throw new MultiheadException("cannot write journal " + file + ": " + e.getMessage(), e);
+      // the path and the message may hold anything the user typed: masked, and no raw cause kept
+      throw new MultiheadException(redactor.redact("cannot write journal " + file + ": " + e.getMessage()),
+          redactor.redact(e));
     }
   }
 }

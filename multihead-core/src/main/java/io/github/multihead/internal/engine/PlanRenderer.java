@@ -34,35 +34,12 @@ public final class PlanRenderer {
     for (PlannedStep s : plan.steps()) {
       names.putIfAbsent(s.phaseNumber(), s.phaseName());
       byPhase.computeIfAbsent(s.phaseNumber(), k -> new LinkedHashMap<>())
-          .computeIfAbsent(s.node() + " (" + s.address() + ")", k -> new ArrayList<>()).add(s);
+          .computeIfAbsent(s.node(), k -> new ArrayList<>()).add(s);
     }
     for (Map.Entry<Integer, Map<String, List<PlannedStep>>> phase : byPhase.entrySet()) {
       sb.append('\n').append("Phase ").append(phase.getKey()).append(" — ").append(names.get(phase.getKey()))
           .append(" [").append(phase.getValue().size()).append(phase.getValue().size() == 1 ? " node]" : " nodes]").append('\n');
-      for (Map.Entry<String, List<PlannedStep>> node : phase.getValue().entrySet()) {
-        sb.append("  ").append(node.getKey()).append('\n');
-        for (PlannedStep s : node.getValue()) {
-          sb.append("    ").append(symbol(s)).append(' ').append(s.step());
-          if (s.probe()) {
-            sb.append(" (probe)");
-          }
-          if (s.handler()) {
-            sb.append(" (handler)");
-          }
-          if (!s.notifies().isEmpty()) {
-            sb.append(" [notifies ").append(String.join(", ", new java.util.TreeSet<>(s.notifies()))).append(']');
-          }
-          sb.append(" — ").append(s.reason()).append('\n');
-          for (String c : s.commands()) {
-            sb.append("        $ ").append(c.replace("\n", "\n          ")).append('\n');
-          }
-          s.diff().filter(d -> !d.isEmpty()).ifPresent(d -> {
-            for (String line : d.split("\n")) {
-              sb.append("        ").append(line).append('\n');
-            }
-          });
-        }
-      }
+      appendGrouped(sb, phase.getValue());
     }
     if (!plan.choices().isEmpty()) {
       sb.append('\n').append("Chosen from evidence:\n");
@@ -83,6 +60,84 @@ public final class PlanRenderer {
         .append(c.unknown).append(" unknown; ").append(c.probes).append(" probes: ")
         .append(c.passed).append(" passed, ").append(c.failed).append(" failed, ")
         .append(c.probes - c.passed - c.failed).append(" not run\n");
+    return sb.toString();
+  }
+
+  /**
+   * One phase's steps, what is identical across nodes shown once: the n-th steps of all nodes are
+   * compared as rendered; a run of consecutive positions where the nodes fall into the same groups
+   * becomes one section per group ("on server1, server2, server3:" or "server2 (192.168.1.102)"),
+   * so each node's steps still read in its order, and what differs (an /etc/hosts diff, a host
+   * name) keeps a section per node.
+   */
+  private static void appendGrouped(StringBuilder sb, Map<String, List<PlannedStep>> byNode) {
+    Map<String, List<String>> blocks = new LinkedHashMap<>();
+    int positions = 0;
+    for (Map.Entry<String, List<PlannedStep>> node : byNode.entrySet()) {
+      List<String> rendered = new ArrayList<>();
+      node.getValue().forEach(s -> rendered.add(block(s)));
+      blocks.put(node.getKey(), rendered);
+      positions = Math.max(positions, rendered.size());
+    }
+    List<List<String>> previous = null;
+    int sectionStart = 0;
+    for (int i = 0; i <= positions; i++) {
+      List<List<String>> groups = i < positions ? groupsAt(blocks, i) : null;
+      if (previous != null && !previous.equals(groups)) {
+        for (List<String> group : previous) {
+          appendHeader(sb, group, byNode);
+          for (int j = sectionStart; j < i; j++) {
+            sb.append(blocks.get(group.get(0)).get(j));
+          }
+        }
+        sectionStart = i;
+      }
+      previous = groups;
+    }
+  }
+
+  /** The nodes that have an i-th step, grouped by its rendering, in node order. */
+  private static List<List<String>> groupsAt(Map<String, List<String>> blocks, int i) {
+    Map<String, List<String>> byBlock = new LinkedHashMap<>();
+    blocks.forEach((node, rendered) -> {
+      if (i < rendered.size()) {
+        byBlock.computeIfAbsent(rendered.get(i), k -> new ArrayList<>()).add(node);
+      }
+    });
+    return new ArrayList<>(byBlock.values());
+  }
+
+  private static void appendHeader(StringBuilder sb, List<String> group, Map<String, List<PlannedStep>> byNode) {
+    if (group.size() == 1) {
+      PlannedStep first = byNode.get(group.get(0)).get(0);
+      sb.append("  ").append(first.node()).append(" (").append(first.address()).append(")\n");
+    } else {
+      sb.append("  on ").append(String.join(", ", group)).append(":\n");
+    }
+  }
+
+  /** A step as lines: symbol, name, reason; then its commands and diff. */
+  private static String block(PlannedStep s) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("    ").append(symbol(s)).append(' ').append(s.step());
+    if (s.probe()) {
+      sb.append(" (probe)");
+    }
+    if (s.handler()) {
+      sb.append(" (handler)");
+    }
+    if (!s.notifies().isEmpty()) {
+      sb.append(" [notifies ").append(String.join(", ", new java.util.TreeSet<>(s.notifies()))).append(']');
+    }
+    sb.append(" — ").append(s.reason()).append('\n');
+    for (String c : s.commands()) {
+      sb.append("        $ ").append(c.replace("\n", "\n          ")).append('\n');
+    }
+    s.diff().filter(d -> !d.isEmpty()).ifPresent(d -> {
+      for (String line : d.split("\n")) {
+        sb.append("        ").append(line).append('\n');
+      }
+    });
     return sb.toString();
   }
 

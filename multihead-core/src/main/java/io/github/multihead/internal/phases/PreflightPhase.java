@@ -208,11 +208,10 @@ public final class PreflightPhase implements Phase {
       return ports;
     }
     Controller c = controller.get();
-    if (c.runs(Service.MARIADB)) {
-      ports.put(3306, Set.of("mariadbd", "mysqld"));
-      ports.put(4567, Set.of("mariadbd", "mysqld"));
-      ports.put(4568, Set.of("mariadbd", "mysqld"));
-      ports.put(4444, Set.of("mariadbd", "mysqld", "socat", "mariabackup", "rsync"));
+    for (io.github.multihead.services.ManagedService service : io.github.multihead.services.Services.standard()) {
+      if (c.runs(service.service())) {
+        ports.putAll(service.ports(spec, c)); // each service's home knows its ports
+      }
     }
     if (c.runs(Service.REDIS)) {
       int p = spec.redis().port();

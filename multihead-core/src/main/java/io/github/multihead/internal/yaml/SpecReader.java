@@ -1,7 +1,7 @@
 package io.github.multihead.internal.yaml;
 
-import io.github.multihead.internal.SecretAccess;
 import io.github.multihead.internal.text.Similarity;
+import io.github.multihead.internal.validation.SpecRules;
 import io.github.multihead.spec.AptSettings;
 import io.github.multihead.spec.BackupSettings;
 import io.github.multihead.spec.ClusterInfo;
@@ -21,10 +21,17 @@ import io.github.multihead.spec.ValidationProblem;
 import io.github.multihead.spec.ValidationProblem.Severity;
 import io.github.multihead.spec.ValidationReport;
 import io.github.multihead.spec.WebSettings;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +43,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.common.ScalarStyle;
+import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -46,60 +56,146 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
- * Reads a cluster spec from YAML into a {@link ClusterSpec}, collecting every problem (syntax,
- * types, unknown keys, values unsafe for a shell, cross-field rules) with its path and position.
+ * Reads a cluster spec from YAML into a {@link ClusterSpec}: syntax, structure and types here, the
+ * rules on values and across fields in {@link SpecRules} (shared with specs built in code), whose
+ * model paths are given the line:column they came from. Bounded in every dimension, so any input
+ * ends in a {@link ValidationReport}.
  */
 public final class SpecReader {
-  // ---- value patterns: every value that may reach a shell is checked against one of these ----
-  static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
-  static final Pattern DOMAIN =
-      Pattern.compile("([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
-  static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
-  static final Pattern INTERFACE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.@-]{0,14}");
-  static final Pattern SQL_USER = Pattern.compile("[A-Za-z0-9_]{1,32}");
-  static final Pattern UNIX_USER = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
-  static final Pattern ABS_PATH = Pattern.compile("/[A-Za-z0-9._/+@-]*");
-  static final Pattern ADMIN_PATH = Pattern.compile("(~/|/)[A-Za-z0-9._/+@-]*");
-  static final Pattern VOLUME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-  static final Pattern SLURM_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9]{0,63}");
-  static final Pattern SLURM_VALUE = Pattern.compile("[A-Za-z0-9_./,:=+@%()-][A-Za-z0-9_./,:=+@%() -]{0,255}");
-  static final Pattern APT_SOURCE = Pattern.compile(
-      "deb(-src)? (\\[[A-Za-z0-9=,._/ -]+\\] )?[A-Za-z0-9+.:/_~%-]+( [A-Za-z0-9._/-]+)+");
-  static final Pattern JUMP_HOST = Pattern.compile("([a-z_][a-z0-9_-]{0,31}@)?[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?");
-  static final Pattern CALENDAR = Pattern.compile("[A-Za-z0-9*:/.,~ -]{1,64}");
+  /** Largest input, in bytes (files, byte arrays) or in chars (strings). */
+  public static final int MAX_INPUT = 1024 * 1024;
+  /** Deepest nesting of mappings and lists. */
+  public static final int MAX_DEPTH = 64;
+  /** Most YAML nodes (keys, values and list items together) in a document. */
+  public static final int MAX_NODES = 100_000;
+  /** Most aliases ({@code *name}) to collections in a document ("billion laughs"). */
+  public static final int MAX_ALIASES = 50;
+  /** Most problems listed in a report; the rest are counted. */
+  public static final int MAX_PROBLEMS = 1000;
+  /** Longest value after {@code ${VAR}} interpolation. */
+  public static final int MAX_INTERPOLATED = 64 * 1024;
+
   static final Pattern MEMORY = Pattern.compile("(\\d{1,9})\\s*(MB|M|MIB|GB|G|GIB|TB|T|TIB)?", Pattern.CASE_INSENSITIVE);
-  static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
-  static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\\}");
-  static final List<String> WEAK_WORDS = List.of("changeme", "password", "passw0rd", "secret", "123456", "admin", "qwerty", "default", "example");
+  /**
+   * A reference to an environment variable, with or without a default. Bounded, possessive
+   * quantifiers: an unclosed reference with a default, repeated over a long value, made matching
+   * quadratic (found by fuzzing: minutes for a 750 KB value).
+   */
+  static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]{0,255}+)(:-([^}]{0,1024}+))?\\}");
 
   private static final Set<String> TOP_KEYS = keys("cluster", "network", "database", "redis", "web",
       "ssh", "apt", "controllers", "compute_nodes", "storage", "slurm", "backup");
-  private static final List<String> ACCOUNTING_TYPES =
-      List.of("accounting_storage/slurmdbd", "accounting_storage/mysql", "accounting_storage/none");
 
   private final Map<String, String> env;
   private final List<ValidationProblem> problems = new ArrayList<>();
+  /** Where each path's value starts in the text. */
+  private final Map<String, Mark> marks = new HashMap<>();
+  /** Paths whose value could not be read (a placeholder stands in the model): model rules about them are not reported. */
+  private final Set<String> broken = new HashSet<>();
+  /** Every ancestor of a broken path. */
+  private final Set<String> brokenAncestors = new HashSet<>();
 
   public SpecReader(Map<String, String> env) {
     this.env = env;
   }
 
+  /** The report for an input of {@code size} bytes, above {@link #MAX_INPUT}, without reading it. */
+  public ValidationReport tooLarge(long size, String source) {
+    reset();
+    problems.add(new ValidationProblem(Severity.ERROR, "", 0, 0, "the file is " + size
+        + " bytes; a cluster spec may have at most " + MAX_INPUT));
+    return finish(source, null);
+  }
+
+  /** Reads UTF-8 bytes: malformed input is an error naming the byte offset, line and column. */
+  public ValidationReport read(byte[] bytes, String source) {
+    if (bytes.length > MAX_INPUT) {
+      return tooLarge(bytes.length, source);
+    }
+    reset();
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length + 1);
+    CoderResult result = decoder.decode(in, out, true);
+    if (!result.isError()) {
+      result = decoder.flush(out);
+    }
+    if (result.isError()) {
+      int offset = in.position();
+      int line = 1;
+      int lineStart = 0;
+      for (int i = 0; i < offset; i++) {
+        if (bytes[i] == '\n') {
+          line++;
+          lineStart = i + 1;
+        }
+      }
+      int column = new String(bytes, lineStart, offset - lineStart, StandardCharsets.UTF_8).length() + 1;
+      problems.add(new ValidationProblem(Severity.ERROR, "", line, column, String.format(
+          "not UTF-8 text: invalid byte 0x%02x at byte offset %d (save the file as UTF-8)", bytes[offset] & 0xff, offset)));
+      return finish(source, null);
+    }
+    out.flip();
+    String text = out.toString();
+    if (text.startsWith("\uFEFF")) {
+      text = text.substring(1);
+    }
+    return readText(text, source);
+  }
+
   public ValidationReport read(String text, String source) {
+    reset();
+    return readText(text, source);
+  }
+
+  private void reset() {
     problems.clear();
+    marks.clear();
+    broken.clear();
+    brokenAncestors.clear();
+  }
+
+  private ValidationReport readText(String text, String source) {
+    if (text.length() > MAX_INPUT) {
+      problems.add(new ValidationProblem(Severity.ERROR, "", 0, 0, "the document has " + text.length()
+          + " characters; a cluster spec may have at most " + MAX_INPUT));
+      return finish(source, null);
+    }
+    int surrogate = loneSurrogate(text);
+    if (surrogate >= 0) {
+      int line = 1;
+      int lineStart = 0;
+      for (int i = 0; i < surrogate; i++) {
+        if (text.charAt(i) == '\n') {
+          line++;
+          lineStart = i + 1;
+        }
+      }
+      problems.add(new ValidationProblem(Severity.ERROR, "", line, surrogate - lineStart + 1,
+          "not Unicode text: a lone surrogate (\\u" + String.format("%04x", (int) text.charAt(surrogate)) + ")"));
+      return finish(source, null);
+    }
     Node root;
     try {
       LoadSettings settings = LoadSettings.builder()
           .setLabel(source)
           .setAllowDuplicateKeys(false)
-          .setMaxAliasesForCollections(50)
+          .setMaxAliasesForCollections(MAX_ALIASES)
           .setAllowRecursiveKeys(false)
-          .setCodePointLimit(4 * 1024 * 1024)
+          .setCodePointLimit(MAX_INPUT + 1)
+          // One buffer for the whole text: SnakeYAML Engine 2.10's StreamReader overruns its buffer
+          // when a surrogate lands at a buffer boundary (IndexOutOfBoundsException, found by fuzzing).
+          .setBufferSize(text.length() + 2)
           .build();
+      if (!withinLimits(settings, text)) {
+        return finish(source, null);
+      }
+      // Composing recurses once per nesting level; withinLimits has bounded the depth.
       root = new Compose(settings).composeString(text).orElse(null);
     } catch (MarkedYamlEngineException e) {
       Mark m = e.getProblemMark().orElse(e.getContextMark().orElse(null));
-      problems.add(new ValidationProblem(Severity.ERROR, "", m == null ? 0 : m.getLine() + 1,
-          m == null ? 0 : m.getColumn() + 1, "YAML syntax: " + oneLine(e.getProblem())));
+      problems.add(new ValidationProblem(Severity.ERROR, "", line(m), col(m), "YAML syntax: " + oneLine(e.getProblem())));
       return finish(source, null);
     } catch (YamlEngineException e) {
       problems.add(new ValidationProblem(Severity.ERROR, "", 0, 0, "YAML: " + oneLine(e.getMessage())));
@@ -110,7 +206,72 @@ public final class SpecReader {
       return finish(source, null);
     }
     ClusterSpec spec = readSpec(root);
+    if (spec != null) {
+      for (SpecRules.Finding f : SpecRules.check(spec)) {
+        if (!tainted(f.path()) && f.related().stream().noneMatch(this::tainted)) {
+          Mark m = markOf(f.path());
+          problems.add(new ValidationProblem(f.severity(), f.path(), line(m), col(m), f.message()));
+        }
+      }
+    }
     return finish(source, spec);
+  }
+
+  /** The index of the first unpaired surrogate char, or -1. */
+  private static int loneSurrogate(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+          i++;
+        } else {
+          return i;
+        }
+      } else if (Character.isLowSurrogate(c)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Streams the parser's events (the parser is iterative, unlike the composer) and stops at the
+   * first limit passed: nesting depth, node count.
+   */
+  private boolean withinLimits(LoadSettings settings, String text) {
+    int depth = 0;
+    int nodes = 0;
+    for (Event e : new Parse(settings).parseString(text)) {
+      switch (e.getEventId()) {
+        case MappingStart:
+        case SequenceStart:
+          nodes++;
+          if (++depth > MAX_DEPTH) {
+            Mark m = e.getStartMark().orElse(null);
+            problems.add(new ValidationProblem(Severity.ERROR, "", line(m), col(m),
+                "nesting deeper than " + MAX_DEPTH + " levels"));
+            return false;
+          }
+          break;
+        case MappingEnd:
+        case SequenceEnd:
+          depth--;
+          break;
+        case Scalar:
+        case Alias:
+          nodes++;
+          break;
+        default:
+          break;
+      }
+      if (nodes > MAX_NODES) {
+        Mark m = e.getStartMark().orElse(null);
+        problems.add(new ValidationProblem(Severity.ERROR, "", line(m), col(m),
+            "more than " + MAX_NODES + " YAML nodes (keys, values and list items)"));
+        return false;
+      }
+    }
+    return true;
   }
 
   private ValidationReport finish(String source, ClusterSpec spec) {
@@ -119,11 +280,56 @@ public final class SpecReader {
         .thenComparingInt(p -> p.line().orElse(0))
         .thenComparingInt(p -> p.column().orElse(0)));
     boolean errors = sorted.stream().anyMatch(ValidationProblem::isError);
+    if (sorted.size() > MAX_PROBLEMS) {
+      int more = sorted.size() - MAX_PROBLEMS;
+      sorted = new ArrayList<>(sorted.subList(0, MAX_PROBLEMS));
+      sorted.add(new ValidationProblem(errors ? Severity.ERROR : Severity.WARNING, "", 0, 0,
+          "… and " + more + " more problems (only the first " + MAX_PROBLEMS + " are listed)"));
+    }
     return new ValidationReport(source, sorted, errors ? null : spec);
   }
 
+  /** True if {@code path} is, contains or lies inside a value that could not be read. */
+  private boolean tainted(String path) {
+    if (brokenAncestors.contains(path)) {
+      return true; // something inside it is broken
+    }
+    for (String p = path; ; p = parent(p)) {
+      if (broken.contains(p)) {
+        return true; // it, or something around it, is broken
+      }
+      if (p.isEmpty()) {
+        return false;
+      }
+    }
+  }
+
+  private void markBroken(String path) {
+    if (broken.add(path)) {
+      for (String p = parent(path); brokenAncestors.add(p) && !p.isEmpty(); p = parent(p)) {
+        // every ancestor recorded once
+      }
+    }
+  }
+
+  /** {@code a.b[2].c} → {@code a.b[2]} → {@code a.b} → {@code a} → {@code ""}. */
+  private static String parent(String path) {
+    int cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
+    return cut < 0 ? "" : path.substring(0, cut);
+  }
+
+  /** The mark of {@code path}, or of its nearest ancestor in the text (a defaulted value has none of its own). */
+  private Mark markOf(String path) {
+    for (String p = path; ; p = parent(p)) {
+      Mark m = marks.get(p);
+      if (m != null || p.isEmpty()) {
+        return m;
+      }
+    }
+  }
+
   // ------------------------------------------------------------------------------------------
-  // The document
+  // The document: structure and types; a placeholder (and a broken path) where a value is unusable
   // ------------------------------------------------------------------------------------------
 
   private ClusterSpec readSpec(Node root) {
@@ -132,478 +338,170 @@ public final class SpecReader {
       return null;
     }
     ClusterSpec.Builder b = ClusterSpec.builder();
-    boolean ok = true;
 
-    Obj cluster = top.required("cluster", keys("name", "domain"));
-    String clusterName = null;
-    if (cluster != null) {
-      clusterName = cluster.string("name", true, NAME, "a name of letters, digits, '.', '_' and '-'");
-      Optional<String> domain = Optional.ofNullable(cluster.string("domain", false, DOMAIN, "a DNS domain"));
-      if (clusterName != null) {
-        b.cluster(ClusterInfo.builder().name(clusterName).domain(domain).build());
-      } else {
-        ok = false;
-      }
-    } else {
-      ok = false;
-    }
+    Obj cluster = top.section("cluster", keys("name", "domain"));
+    b.cluster(ClusterInfo.builder().name(cluster.str("name", true)).domain(cluster.optStr("domain")).build());
 
-    Obj network = top.required("network", keys("vip", "netmask", "interface", "vrrp_router_id", "vrrp_password"));
-    String vip = null;
-    String netmask = null;
-    if (network != null) {
-      vip = network.ipv4("vip", true);
-      netmask = network.netmask("netmask");
-      String iface = network.string("interface", true, INTERFACE, "a network interface name (at most 15 letters, digits, '_', '.', '@', '-')");
-      Integer routerId = network.integer("vrrp_router_id", false, 1, 255);
-      Secret vrrp = network.secret("vrrp_password", false);
-      if (vrrp != null && SecretAccess.reveal(vrrp).length() > 8) {
-        network.warn("vrrp_password", "keepalived uses only the first 8 characters of a VRRP password");
-      }
-      if (vip != null && netmask != null && iface != null) {
-        NetworkSettings.Builder nb = NetworkSettings.builder().vip(vip).netmask(netmask).interfaceName(iface);
-        if (routerId != null) {
-          nb.vrrpRouterId(routerId);
-        }
-        if (vrrp != null) {
-          nb.vrrpPassword(vrrp);
-        }
-        b.network(nb.build());
-      } else {
-        ok = false;
-      }
-    } else {
-      ok = false;
-    }
+    Obj network = top.section("network", keys("vip", "netmask", "interface", "vrrp_router_id", "vrrp_password"));
+    String vip = network.str("vip", true);
+    NetworkSettings.Builder nb = NetworkSettings.builder().vip(vip).netmask(network.str("netmask", true))
+        .interfaceName(network.str("interface", true)).vrrpPassword(network.optSecret("vrrp_password"));
+    network.integer("vrrp_router_id").ifPresent(nb::vrrpRouterId);
+    b.network(nb.build());
+    boolean vipBroken = tainted("network.vip");
 
-    Obj database = top.required("database", keys("user", "password", "vip"));
-    if (database != null) {
-      String user = database.string("user", true, SQL_USER, "a database user name of letters, digits and '_' (at most 32)");
-      Secret password = database.secret("password", true);
-      String dbVip = database.ipv4("vip", false);
-      if (user != null && password != null && (dbVip != null || vip != null)) {
-        b.database(DatabaseSettings.builder().user(user).password(password).vip(dbVip != null ? dbVip : vip).build());
-      } else {
-        ok = false;
-      }
-    } else {
-      ok = false;
+    Obj database = top.section("database", keys("user", "password", "vip"));
+    String dbVip = database.optStr("vip").orElse(vip);
+    if (!database.has("vip") && vipBroken) {
+      markBroken("database.vip");
     }
+    b.database(DatabaseSettings.builder().user(database.str("user", true)).password(database.secret("password"))
+        .vip(dbVip).build());
 
-    Obj redis = top.required("redis", keys("password", "port"));
-    if (redis != null) {
-      Secret password = redis.secret("password", true);
-      Integer port = redis.integer("port", false, 1, 55535);
-      if (password != null) {
-        RedisSettings.Builder rb = RedisSettings.builder().password(password);
-        if (port != null) {
-          rb.port(port);
-        }
-        b.redis(rb.build());
-      } else {
-        ok = false;
-      }
-    } else {
-      ok = false;
-    }
+    Obj redis = top.section("redis", keys("password", "port"));
+    RedisSettings.Builder rb = RedisSettings.builder().password(redis.secret("password"));
+    redis.integer("port").ifPresent(rb::port);
+    b.redis(rb.build());
 
-    Obj web = top.required("web", keys("domain", "session_secret", "jwt_secret", "tls_cert", "tls_key"));
-    if (web != null) {
-      String domain = web.string("domain", false, DOMAIN, "a DNS domain");
-      Secret session = web.secret("session_secret", true);
-      Secret jwt = web.secret("jwt_secret", true);
-      String cert = web.string("tls_cert", false, ADMIN_PATH, "an absolute path");
-      String key = web.string("tls_key", false, ADMIN_PATH, "an absolute path");
-      if ((cert == null) != (key == null) && web.has(cert == null ? "tls_key" : "tls_cert")) {
-        web.error(cert == null ? "tls_key" : "tls_cert", "tls_cert and tls_key go together: give both or neither");
-      }
-      if (jwt != null && SecretAccess.reveal(jwt).length() < 32) {
-        web.warn("jwt_secret", "an HS256 key should be at least 32 characters");
-      }
-      if (session != null && jwt != null) {
-        b.web(WebSettings.builder().domain(Optional.ofNullable(domain)).sessionSecret(session).jwtSecret(jwt)
-            .tlsCert(Optional.ofNullable(cert)).tlsKey(Optional.ofNullable(key)).build());
-      } else {
-        ok = false;
-      }
-    } else {
-      ok = false;
-    }
+    Obj web = top.section("web", keys("domain", "session_secret", "jwt_secret", "tls_cert", "tls_key"));
+    b.web(WebSettings.builder().domain(web.optStr("domain")).sessionSecret(web.secret("session_secret"))
+        .jwtSecret(web.secret("jwt_secret")).tlsCert(web.optStr("tls_cert")).tlsKey(web.optStr("tls_key")).build());
 
     Obj ssh = top.optional("ssh", keys("user", "port", "private_key", "known_hosts", "host_key_policy", "jump_host"));
     if (ssh != null) {
       SshSettings.Builder sb = SshSettings.builder();
-      String user = ssh.string("user", false, UNIX_USER, "a user name");
-      Integer port = ssh.integer("port", false, 1, 65535);
-      String key = ssh.string("private_key", false, ADMIN_PATH, "an absolute path");
-      String known = ssh.string("known_hosts", false, ADMIN_PATH, "an absolute path");
-      String policy = ssh.choice("host_key_policy", false,
-          List.of(HostKeyPolicy.STRICT.key(), HostKeyPolicy.ACCEPT_NEW.key(), HostKeyPolicy.INSECURE_ACCEPT_ALL.key()));
-      String jump = ssh.string("jump_host", false, JUMP_HOST, "[user@]host[:port]");
-      if (user != null) {
-        sb.user(user);
+      ssh.optStr("user").ifPresent(sb::user);
+      ssh.integer("port").ifPresent(sb::port);
+      sb.privateKey(ssh.optStr("private_key")).knownHosts(ssh.optStr("known_hosts")).jumpHost(ssh.optStr("jump_host"));
+      Map<String, HostKeyPolicy> policies = new LinkedHashMap<>();
+      for (HostKeyPolicy p : HostKeyPolicy.values()) {
+        policies.put(p.key(), p);
       }
-      if (port != null) {
-        sb.port(port);
-      }
-      sb.privateKey(Optional.ofNullable(key)).knownHosts(Optional.ofNullable(known)).jumpHost(Optional.ofNullable(jump));
-      if (policy != null) {
-        for (HostKeyPolicy p : HostKeyPolicy.values()) {
-          if (p.key().equals(policy)) {
-            sb.hostKeyPolicy(p);
-          }
-        }
-        if (!policy.equals(HostKeyPolicy.STRICT.key())) {
-          ssh.warn("host_key_policy", "host keys are not strictly verified ('" + policy + "'); use 'strict' with a known_hosts file");
-        }
-      }
+      ssh.choice("host_key_policy", List.copyOf(policies.keySet())).map(policies::get).ifPresent(sb::hostKeyPolicy);
       b.ssh(sb.build());
     }
 
     Obj apt = top.optional("apt", keys("sources"));
     if (apt != null) {
-      String sources = apt.string("sources", false, APT_SOURCE, "one 'deb [options] URI suite [components]' line");
-      b.apt(AptSettings.builder().sources(Optional.ofNullable(sources)).build());
+      b.apt(AptSettings.builder().sources(apt.optStr("sources")).build());
     }
 
     List<Controller> controllers = readControllers(top);
-    if (controllers == null) {
-      ok = false;
-    } else {
-      b.controllers(controllers);
-    }
-    List<ComputeNode> computes = readComputeNodes(top);
-    if (computes == null) {
-      ok = false;
-    } else {
-      b.computeNodes(computes);
-    }
+    b.controllers(controllers);
+    b.computeNodes(readComputeNodes(top));
 
     Obj storage = top.optional("storage", keys("gluster"));
-    GlusterSettings gluster = GlusterSettings.builder().build();
-    if (storage != null) {
-      Obj g = storage.optional("gluster", keys("volume_name", "replica_count", "brick_path", "mount_point"));
-      if (g != null) {
-        GlusterSettings.Builder gb = GlusterSettings.builder();
-        String vol = g.string("volume_name", false, VOLUME, "a volume name of letters, digits, '_' and '-'");
-        Integer replica = g.integer("replica_count", false, 1, 64);
-        String brick = g.path("brick_path", false);
-        String mount = g.path("mount_point", false);
-        if (vol != null) {
-          gb.volumeName(vol);
-        }
-        if (replica != null) {
-          gb.replicaCount(replica);
-        }
-        if (brick != null) {
-          gb.brickPath(brick);
-        }
-        if (mount != null) {
-          gb.mountPoint(mount);
-        }
-        gluster = gb.build();
-        if (controllers != null && replica != null) {
-          long glusterNodes = controllers.stream().filter(c -> c.runs(Service.GLUSTERFS)).count();
-          if (glusterNodes > 0 && replica > glusterNodes) {
-            g.error("replica_count", "replica_count " + replica + " is more than the " + glusterNodes
-                + " controllers that run glusterfs");
-          }
-        }
-        if (brick != null && mount != null && (brick.startsWith(mount + "/") || mount.startsWith(brick + "/") || brick.equals(mount))) {
-          g.error("mount_point", "the mount point and the brick path must not contain each other");
-        }
-      }
+    Obj g = storage == null ? null : storage.optional("gluster", keys("volume_name", "replica_count", "brick_path", "mount_point"));
+    GlusterSettings.Builder gb = GlusterSettings.builder();
+    Optional<Integer> replica = Optional.empty();
+    if (g != null) {
+      g.optStr("volume_name").ifPresent(gb::volumeName);
+      replica = g.integer("replica_count");
+      replica.ifPresent(gb::replicaCount);
+      g.optStr("brick_path").ifPresent(gb::brickPath);
+      g.optStr("mount_point").ifPresent(gb::mountPoint);
     }
-    boolean replicaGiven = storage != null && storage.entries.get("gluster") instanceof MappingNode
-        && ((MappingNode) storage.entries.get("gluster")).getValue().stream()
-            .anyMatch(t -> t.getKeyNode() instanceof ScalarNode && ((ScalarNode) t.getKeyNode()).getValue().equals("replica_count"));
-    if (!replicaGiven && controllers != null) {
+    if (replica.isEmpty()) {
       long glusterNodes = controllers.stream().filter(c -> c.runs(Service.GLUSTERFS)).count();
-      if (glusterNodes > 0 && glusterNodes < gluster.replicaCount()) {
-        gluster = GlusterSettings.builder().from(gluster).replicaCount((int) glusterNodes).build();
+      if (glusterNodes > 0 && glusterNodes < 3) {
+        gb.replicaCount((int) glusterNodes);
       }
     }
-    b.gluster(gluster);
+    b.gluster(gb.build());
 
-    Obj slurm = top.required("slurm", keys("cluster_name", "accounting_storage_type", "accounting_storage_host", "extra"));
-    if (slurm != null) {
-      SlurmSettings.Builder sb = SlurmSettings.builder();
-      String name = slurm.string("cluster_name", true, Pattern.compile("[A-Za-z0-9_-]{1,40}"), "a Slurm cluster name of letters, digits, '_' and '-'");
-      String type = slurm.choice("accounting_storage_type", false, ACCOUNTING_TYPES);
-      String host = slurm.string("accounting_storage_host", false, DOMAIN, "an IPv4 address or host name");
-      if (host != null && looksLikeIp(host) && parseIpv4(host) == null) {
-        slurm.error("accounting_storage_host", "'" + host + "' is not an IPv4 address");
-      }
-      if ("accounting_storage/mysql".equals(type)) {
+    Obj slurm = top.section("slurm", keys("cluster_name", "accounting_storage_type", "accounting_storage_host", "extra"));
+    SlurmSettings.Builder sb = SlurmSettings.builder();
+    String name = slurm.str("cluster_name", true);
+    sb.clusterName(name.toLowerCase(Locale.ROOT));
+    if (!name.equals(name.toLowerCase(Locale.ROOT))) {
+      slurm.warn("cluster_name", "Slurm lower-cases cluster names; '" + SpecRules.printable(name.toLowerCase(Locale.ROOT)) + "' will be used");
+    }
+    slurm.optStr("accounting_storage_type").ifPresent(type -> {
+      if (type.equals("accounting_storage/mysql")) {
         slurm.warn("accounting_storage_type", "accounting_storage/mysql is not a slurm.conf plugin in current Slurm; "
             + "it is read as accounting_storage/slurmdbd (slurmdbd stores in MariaDB)");
-      }
-      Obj extra = slurm.optionalOpen("extra");
-      if (extra != null) {
-        for (Map.Entry<String, Node> e : extra.entries.entrySet()) {
-          String k = e.getKey();
-          String path = extra.child(k);
-          if (!SLURM_KEY.matcher(k).matches()) {
-            error(path, e.getValue(), "'" + k + "' is not a slurm.conf key");
-            continue;
-          }
-          String v = scalar(e.getValue(), path);
-          if (v == null) {
-            continue;
-          }
-          if (!SLURM_VALUE.matcher(v).matches()) {
-            error(path, e.getValue(), "'" + printable(v) + "' is not a safe slurm.conf value (letters, digits, spaces and _./,:=+@%()- only)");
-            continue;
-          }
-          sb.putExtra(k, v);
-        }
-      }
-      if (name != null) {
-        sb.clusterName(name.toLowerCase(Locale.ROOT));
-        if (!name.equals(name.toLowerCase(Locale.ROOT))) {
-          slurm.warn("cluster_name", "Slurm lower-cases cluster names; '" + name.toLowerCase(Locale.ROOT) + "' will be used");
-        }
-      }
-      if (type != null) {
-        sb.accountingStorageType(type.equals("accounting_storage/mysql") ? "accounting_storage/slurmdbd" : type);
-      }
-      String effectiveHost = host != null ? host : vip;
-      if (name != null && effectiveHost != null) {
-        b.slurm(sb.accountingStorageHost(effectiveHost).build());
+        sb.accountingStorageType("accounting_storage/slurmdbd");
       } else {
-        ok = false;
+        sb.accountingStorageType(type);
       }
-    } else {
-      ok = false;
+    });
+    sb.accountingStorageHost(slurm.optStr("accounting_storage_host").orElse(vip));
+    if (!slurm.has("accounting_storage_host") && vipBroken) {
+      markBroken("slurm.accounting_storage_host");
     }
+    Obj extra = slurm.optional("extra", null);
+    if (extra != null) {
+      for (String k : extra.entries.keySet()) {
+        extra.optStr(k).ifPresent(v -> sb.putExtra(k, v));
+      }
+    }
+    b.slurm(sb.build());
 
     Obj backup = top.optional("backup", keys("retention_days", "backup_dir", "schedule", "include_munge_key"));
     if (backup != null) {
       BackupSettings.Builder bb = BackupSettings.builder();
-      Integer days = backup.integer("retention_days", false, 1, 3650);
-      String dir = backup.path("backup_dir", false);
-      String schedule = backup.string("schedule", false, CALENDAR, "a systemd OnCalendar expression");
-      Boolean munge = backup.bool("include_munge_key", false);
-      if (days != null) {
-        bb.retentionDays(days);
-      }
-      if (dir != null) {
-        bb.backupDir(dir);
-      }
-      bb.schedule(Optional.ofNullable(schedule));
-      if (munge != null) {
-        bb.includeMungeKey(munge);
-      }
+      backup.integer("retention_days").ifPresent(bb::retentionDays);
+      backup.optStr("backup_dir").ifPresent(bb::backupDir);
+      bb.schedule(backup.optStr("schedule"));
+      backup.bool("include_munge_key").ifPresent(bb::includeMungeKey);
       b.backup(bb.build());
-    }
-
-    if (controllers != null) {
-      crossChecks(top, controllers, computes == null ? List.of() : computes, vip, netmask);
-    }
-    weakSecretWarnings(top);
-
-    if (!ok || problems.stream().anyMatch(ValidationProblem::isError)) {
-      return null;
     }
     return b.build();
   }
 
   private List<Controller> readControllers(Obj top) {
     List<Obj> items = top.list("controllers", true, keys("hostname", "ip", "services", "vip_owner", "priority", "ssh"));
-    if (items == null) {
-      return null;
-    }
-    if (items.isEmpty()) {
-      top.error("controllers", "at least one controller is needed");
-      return null;
-    }
     List<Controller> result = new ArrayList<>();
-    boolean ok = true;
-    for (Obj c : items) {
-      String hostname = c.string("hostname", true, HOSTNAME, "a host name (letters, digits and '-', at most 63)");
-      String ip = c.ipv4("ip", true);
-      Boolean owner = c.bool("vip_owner", false);
-      Integer priority = c.integer("priority", false, 1, 254);
+    for (int i = 0; i < items.size(); i++) {
+      Obj c = items.get(i);
+      Controller.Builder cb = Controller.builder().hostname(c.str("hostname", true)).ip(c.str("ip", true));
+      c.bool("vip_owner").ifPresent(cb::vipOwner);
       Set<Service> services = EnumSet.noneOf(Service.class);
       Obj svc = c.optional("services", keys("glusterfs", "mariadb", "redis", "slurm", "web", "keepalived"));
       if (svc == null && !c.has("services")) {
         services = EnumSet.allOf(Service.class);
       } else if (svc != null) {
         for (Service s : Service.values()) {
-          Boolean on = svc.bool(s.key(), false);
-          if (on == null || on) {
+          if (svc.bool(s.key()).orElse(true)) {
             services.add(s);
           }
         }
       }
-      Controller.Builder cb = Controller.builder();
-      readNodeSsh(c, cb::sshUser, cb::sshPort, cb::sshPrivateKey);
-      if (hostname == null || ip == null) {
-        ok = false;
-        continue;
-      }
-      cb.hostname(hostname).ip(ip).services(services).vipOwner(owner != null && owner);
-      if (priority != null) {
-        cb.priority(priority);
+      cb.services(services);
+      Optional<Integer> priority = c.integer("priority");
+      if (priority.isPresent()) {
+        cb.priority(priority.get());
       } else if (services.contains(Service.KEEPALIVED)) {
-        cb.priority(Math.max(1, 100 - 10 * result.size()));
+        cb.priority(Math.max(1, 100 - 10 * i));
       }
+      readNodeSsh(c, cb::sshUser, cb::sshPort, cb::sshPrivateKey);
       result.add(cb.build());
     }
-    return ok ? result : null;
+    return result;
   }
 
   private List<ComputeNode> readComputeNodes(Obj top) {
     List<Obj> items = top.list("compute_nodes", false, keys("hostname", "ip", "cpus", "memory", "gpus", "ssh"));
-    if (items == null) {
-      return top.has("compute_nodes") && !top.isNull("compute_nodes") ? null : List.of();
-    }
     List<ComputeNode> result = new ArrayList<>();
-    boolean ok = true;
     for (Obj c : items) {
-      String hostname = c.string("hostname", true, HOSTNAME, "a host name (letters, digits and '-', at most 63)");
-      String ip = c.ipv4("ip", true);
-      Integer cpus = c.integer("cpus", false, 1, 100_000);
-      Integer gpus = c.integer("gpus", false, 0, 1024);
-      Long memory = c.memory("memory");
-      ComputeNode.Builder nb = ComputeNode.builder();
+      ComputeNode.Builder nb = ComputeNode.builder().hostname(c.str("hostname", true)).ip(c.str("ip", true));
+      c.integer("cpus").ifPresent(nb::cpus);
+      c.integer("gpus").ifPresent(nb::gpus);
+      c.memory("memory").ifPresent(nb::memoryMb);
       readNodeSsh(c, nb::sshUser, nb::sshPort, nb::sshPrivateKey);
-      if (hostname == null || ip == null) {
-        ok = false;
-        continue;
-      }
-      nb.hostname(hostname).ip(ip);
-      if (cpus != null) {
-        nb.cpus(cpus);
-      }
-      if (gpus != null) {
-        nb.gpus(gpus);
-      }
-      if (memory != null) {
-        nb.memoryMb(memory);
-      }
       result.add(nb.build());
     }
-    return ok ? result : null;
+    return result;
   }
 
   private void readNodeSsh(Obj node, Function<String, ?> user, Function<Integer, ?> port, Function<String, ?> key) {
     Obj ssh = node.optional("ssh", keys("user", "port", "private_key"));
-    if (ssh == null) {
-      return;
-    }
-    String u = ssh.string("user", false, UNIX_USER, "a user name");
-    Integer p = ssh.integer("port", false, 1, 65535);
-    String k = ssh.string("private_key", false, ADMIN_PATH, "an absolute path");
-    if (u != null) {
-      user.apply(u);
-    }
-    if (p != null) {
-      port.apply(p);
-    }
-    if (k != null) {
-      key.apply(k);
+    if (ssh != null) {
+      ssh.optStr("user").ifPresent(user::apply);
+      ssh.integer("port").ifPresent(port::apply);
+      ssh.optStr("private_key").ifPresent(key::apply);
     }
   }
-
-  // ------------------------------------------------------------------------------------------
-  // Rules across fields
-  // ------------------------------------------------------------------------------------------
-
-  private void crossChecks(Obj top, List<Controller> controllers, List<ComputeNode> computes, String vip, String netmask) {
-    Map<String, String> hostnames = new HashMap<>();
-    Map<String, String> ips = new HashMap<>();
-    Map<Integer, String> priorities = new HashMap<>();
-    List<String> owners = new ArrayList<>();
-    for (int i = 0; i < controllers.size(); i++) {
-      Controller c = controllers.get(i);
-      String path = "controllers[" + i + "]";
-      unique(hostnames, c.hostname().toLowerCase(Locale.ROOT), path + ".hostname", "hostname '" + c.hostname() + "'");
-      unique(ips, c.ip(), path + ".ip", "IP " + c.ip());
-      if (c.runs(Service.KEEPALIVED)) {
-        Integer key = c.priority();
-        if (priorities.containsKey(key)) {
-          error(path + ".priority", "priority " + key + " is also used by " + priorities.get(key) + "; VRRP priorities must be unique");
-        } else {
-          priorities.put(key, path);
-        }
-      }
-      if (c.vipOwner()) {
-        owners.add(path);
-        if (!c.runs(Service.KEEPALIVED)) {
-          error(path + ".vip_owner", "the VIP owner must run keepalived");
-        }
-      }
-      if (vip != null && vip.equals(c.ip())) {
-        error(path + ".ip", "the controller's IP equals the VIP " + vip);
-      }
-      if (vip != null && netmask != null && !sameSubnet(vip, c.ip(), netmask)) {
-        error("network.vip", "VIP " + vip + " is not in the subnet of " + path + " (" + c.ip() + "/" + netmask + ")");
-      }
-    }
-    for (int i = 0; i < computes.size(); i++) {
-      ComputeNode n = computes.get(i);
-      String path = "compute_nodes[" + i + "]";
-      unique(hostnames, n.hostname().toLowerCase(Locale.ROOT), path + ".hostname", "hostname '" + n.hostname() + "'");
-      unique(ips, n.ip(), path + ".ip", "IP " + n.ip());
-      if (vip != null && vip.equals(n.ip())) {
-        error(path + ".ip", "the node's IP equals the VIP " + vip);
-      }
-    }
-    if (owners.size() > 1) {
-      for (String p : owners.subList(1, owners.size())) {
-        error(p + ".vip_owner", "more than one vip_owner (also " + owners.get(0) + "); exactly one controller owns the VIP");
-      }
-    }
-    long keepalived = controllers.stream().filter(c -> c.runs(Service.KEEPALIVED)).count();
-    if (owners.isEmpty() && keepalived > 0) {
-      warnAt(top, "controllers", "no vip_owner: the keepalived controller with the highest priority will own the VIP");
-    }
-    long galera = controllers.stream().filter(c -> c.runs(Service.MARIADB)).count();
-    if (galera > 0 && galera % 2 == 0) {
-      warnAt(top, "controllers", galera + " MariaDB Galera nodes: an even count risks split brain (no majority after a partition); use an odd number");
-    }
-    long redis = controllers.stream().filter(c -> c.runs(Service.REDIS)).count();
-    if (redis == 1) {
-      warnAt(top, "controllers", "only one controller runs redis: it has no failover");
-    }
-    if (controllers.size() == 1) {
-      warnAt(top, "controllers", "one controller only: nothing is highly available");
-    }
-  }
-
-  private void unique(Map<String, String> seen, String key, String path, String what) {
-    String first = seen.putIfAbsent(key, path);
-    if (first != null) {
-      error(path, what + " is also used by " + first.replaceAll("\\.(hostname|ip)$", ""));
-    }
-  }
-
-  private void weakSecretWarnings(Obj top) {
-    for (Map.Entry<String, Secret> e : secretsSeen.entrySet()) {
-      String value = SecretAccess.reveal(e.getValue());
-      String lower = value.toLowerCase(Locale.ROOT);
-      String reason = null;
-      if (value.length() < 12) {
-        reason = "is shorter than 12 characters";
-      } else {
-        for (String w : WEAK_WORDS) {
-          if (lower.contains(w)) {
-            reason = "looks like a default or example value (contains a common word or sequence)";
-            break;
-          }
-        }
-      }
-      if (reason != null) {
-        Mark m = secretMarks.get(e.getKey());
-        problems.add(new ValidationProblem(Severity.WARNING, e.getKey(), m == null ? 0 : m.getLine() + 1,
-            m == null ? 0 : m.getColumn() + 1, "weak secret: the value " + reason));
-      }
-    }
-  }
-
-  private final Map<String, Secret> secretsSeen = new LinkedHashMap<>();
-  private final Map<String, Mark> secretMarks = new HashMap<>();
 
   // ------------------------------------------------------------------------------------------
   // Node helpers
@@ -618,10 +516,17 @@ public final class SpecReader {
     final String path;
     final Node node;
     final Map<String, Node> entries = new LinkedHashMap<>();
+    /** Stands in for a value that is missing or not a mapping: already reported, so its keys are not. */
+    final boolean placeholder;
 
     Obj(String path, Node node) {
+      this(path, node, false);
+    }
+
+    Obj(String path, Node node, boolean placeholder) {
       this.path = path;
       this.node = node;
+      this.placeholder = placeholder;
     }
 
     String child(String key) {
@@ -637,23 +542,30 @@ public final class SpecReader {
       return n == null || isNullNode(n);
     }
 
-    void error(String key, String message) {
-      Node n = entries.get(key);
-      SpecReader.this.error(child(key), n != null ? n : node, message);
-    }
-
     void warn(String key, String message) {
       Node n = entries.get(key);
-      Mark m = mark(n != null ? n : node).orElse(null);
+      Mark m = mark(n != null ? n : node);
       problems.add(new ValidationProblem(Severity.WARNING, child(key), line(m), col(m), message));
     }
 
-    Obj required(String key, Set<String> allowed) {
-      if (!has(key) || isNull(key)) {
-        missing(key);
-        return null;
+    void missing(String key) {
+      markBroken(child(key));
+      if (placeholder) {
+        return;
       }
-      return obj(entries.get(key), child(key), allowed);
+      Mark m = mark(node);
+      problems.add(new ValidationProblem(Severity.ERROR, child(key), line(m), col(m),
+          "missing required key '" + key + "'" + (path.isEmpty() ? "" : " in " + path)));
+    }
+
+    /** A required section: an empty placeholder (its path broken) when missing or not a mapping. */
+    Obj section(String key, Set<String> allowed) {
+      if (isNull(key)) {
+        missing(key);
+        return new Obj(child(key), node, true);
+      }
+      Obj o = obj(entries.get(key), child(key), allowed);
+      return o != null ? o : new Obj(child(key), entries.get(key), true);
     }
 
     Obj optional(String key, Set<String> allowed) {
@@ -663,233 +575,161 @@ public final class SpecReader {
       return obj(entries.get(key), child(key), allowed);
     }
 
-    Obj optionalOpen(String key) {
-      if (isNull(key)) {
-        return null;
-      }
-      return obj(entries.get(key), child(key), null);
-    }
-
-    /** The key's interpolated scalar value; null when absent (recorded if required) or not a scalar. */
-    String value(String key, boolean required) {
-      if (isNull(key)) {
-        if (required) {
-          missing(key);
-        }
-        return null;
-      }
-      return scalar(entries.get(key), child(key));
-    }
-
-    void missing(String key) {
-      Mark m = mark(node).orElse(null);
-      problems.add(new ValidationProblem(Severity.ERROR, child(key), line(m), col(m),
-          "missing required key '" + key + "'" + (path.isEmpty() ? "" : " in " + path)));
-    }
-
+    /** The entries of a list; an item that is not a mapping is an empty placeholder (its path broken). */
     List<Obj> list(String key, boolean required, Set<String> allowed) {
       if (isNull(key)) {
         if (required) {
           missing(key);
         }
-        return null;
+        return List.of();
       }
       Node n = entries.get(key);
       if (!(n instanceof SequenceNode)) {
-        SpecReader.this.error(child(key), n, "expected a list");
-        return null;
+        error(child(key), n, "expected a list");
+        return List.of();
       }
       List<Obj> out = new ArrayList<>();
       List<Node> items = ((SequenceNode) n).getValue();
-      boolean ok = true;
       for (int i = 0; i < items.size(); i++) {
-        Obj o = obj(items.get(i), child(key) + "[" + i + "]", allowed);
-        if (o == null) {
-          ok = false;
-        } else {
-          out.add(o);
+        String itemPath = child(key) + "[" + i + "]";
+        Obj o = obj(items.get(i), itemPath, allowed);
+        out.add(o != null ? o : new Obj(itemPath, items.get(i), true));
+      }
+      return out;
+    }
+
+    /** The key's interpolated scalar value, if present and readable. */
+    Optional<String> optStr(String key) {
+      if (isNull(key)) {
+        return Optional.empty();
+      }
+      return Optional.ofNullable(scalar(entries.get(key), child(key)));
+    }
+
+    /** A required string; {@code ""} (and a broken path) when missing or unreadable. */
+    String str(String key, boolean required) {
+      if (isNull(key)) {
+        if (required) {
+          missing(key);
         }
+        return "";
       }
-      return ok ? out : null;
+      String v = scalar(entries.get(key), child(key));
+      return v == null ? "" : v;
     }
 
-    String string(String key, boolean required, Pattern pattern, String expected) {
-      String v = value(key, required);
-      if (v == null) {
-        return null;
-      }
-      Node n = entries.get(key);
-      if (!pattern.matcher(v).matches()) {
-        SpecReader.this.error(child(key), n, "'" + printable(v) + "' is not " + expected);
-        return null;
+    Optional<String> choice(String key, List<String> choices) {
+      Optional<String> v = optStr(key);
+      if (v.isPresent() && !choices.contains(v.get())) {
+        String hint = v.get().length() > SpecRules.MAX_VALUE_LENGTH ? ""
+            : Similarity.closest(v.get(), choices).map(s -> " (did you mean '" + s + "'?)").orElse("");
+        error(child(key), entries.get(key), "'" + SpecRules.printable(v.get()) + "' is not one of " + String.join(", ", choices) + hint);
+        return Optional.empty();
       }
       return v;
     }
 
-    String path(String key, boolean required) {
-      String v = string(key, required, ABS_PATH, "an absolute path of letters, digits and ._/+@-");
-      if (v != null && (v.contains("/../") || v.endsWith("/..") || v.contains("//") || v.equals("/"))) {
-        error(key, "'" + v + "' must be a plain absolute path (no '..', no '//', not '/')");
-        return null;
+    Optional<Integer> integer(String key) {
+      Optional<String> v = optStr(key);
+      if (v.isEmpty()) {
+        return Optional.empty();
       }
-      return v;
-    }
-
-    String choice(String key, boolean required, List<String> choices) {
-      String v = value(key, required);
-      if (v == null) {
-        return null;
-      }
-      Node n = entries.get(key);
-      if (!choices.contains(v)) {
-        String hint = Similarity.closest(v, choices).map(s -> " (did you mean '" + s + "'?)").orElse("");
-        SpecReader.this.error(child(key), n, "'" + printable(v) + "' is not one of " + String.join(", ", choices) + hint);
-        return null;
-      }
-      return v;
-    }
-
-    String ipv4(String key, boolean required) {
-      String v = value(key, required);
-      if (v == null) {
-        return null;
-      }
-      Node n = entries.get(key);
-      if (parseIpv4(v) == null) {
-        SpecReader.this.error(child(key), n, "'" + printable(v) + "' is not an IPv4 address");
-        return null;
-      }
-      return v;
-    }
-
-    String netmask(String key) {
-      String v = ipv4(key, true);
-      if (v == null) {
-        return null;
-      }
-      long m = parseIpv4(v);
-      long inverted = ~m & 0xFFFFFFFFL;
-      if ((inverted & (inverted + 1)) != 0 || m == 0) {
-        error(key, "'" + v + "' is not a contiguous netmask");
-        return null;
-      }
-      return v;
-    }
-
-    Integer integer(String key, boolean required, int min, int max) {
-      String v = value(key, required);
-      if (v == null) {
-        return null;
-      }
-      Node n = entries.get(key);
-      int value;
       try {
-        value = Integer.parseInt(v.strip());
+        return Optional.of(Integer.parseInt(v.get().strip()));
       } catch (NumberFormatException e) {
-        SpecReader.this.error(child(key), n, "'" + printable(v) + "' is not an integer");
-        return null;
+        boolean digits = v.get().strip().matches("[+-]?[0-9]{1,1000}");
+        error(child(key), entries.get(key), "'" + SpecRules.printable(v.get()) + "' is not "
+            + (digits ? "a number in range" : "an integer"));
+        return Optional.empty();
       }
-      if (value < min || value > max) {
-        SpecReader.this.error(child(key), n, value + " is out of range " + min + ".." + max);
-        return null;
-      }
-      return value;
     }
 
-    Long memory(String key) {
-      String v = value(key, false);
-      if (v == null) {
-        return null;
+    Optional<Long> memory(String key) {
+      Optional<String> v = optStr(key);
+      if (v.isEmpty()) {
+        return Optional.empty();
       }
-      Node n = entries.get(key);
-      Matcher m = MEMORY.matcher(v.strip());
-      if (!m.matches()) {
-        SpecReader.this.error(child(key), n, "'" + printable(v) + "' is not a memory size (e.g. 64GB, 512M, or MiB as a number)");
-        return null;
+      Matcher m = MEMORY.matcher(v.get().strip());
+      if (v.get().length() > 64 || !m.matches()) {
+        error(child(key), entries.get(key), "'" + SpecRules.printable(v.get())
+            + "' is not a memory size (e.g. 64GB, 512M, or MiB as a number)");
+        return Optional.empty();
       }
       long amount = Long.parseLong(m.group(1));
       String unit = m.group(2) == null ? "M" : m.group(2).toUpperCase(Locale.ROOT).substring(0, 1);
-      long mb = unit.equals("T") ? amount * 1024 * 1024 : unit.equals("G") ? amount * 1024 : amount;
-      if (mb < 1) {
-        SpecReader.this.error(child(key), n, "memory must be at least 1 MiB");
-        return null;
-      }
-      return mb;
+      return Optional.of(unit.equals("T") ? amount * 1024 * 1024 : unit.equals("G") ? amount * 1024 : amount);
     }
 
-    Boolean bool(String key, boolean required) {
-      String v = value(key, required);
-      if (v == null) {
-        return null;
-      }
-      Node n = entries.get(key);
-      switch (v.toLowerCase(Locale.ROOT)) {
-        case "true":
-          return true;
-        case "false":
-          return false;
-        default:
-          SpecReader.this.error(child(key), n, "'" + printable(v) + "' is not true or false");
-          return null;
-      }
-    }
-
-    Secret secret(String key, boolean required) {
-      String v = value(key, required);
-      if (v == null) {
-        return null;
-      }
-      Node n = entries.get(key);
+    Optional<Boolean> bool(String key) {
+      Optional<String> v = optStr(key);
       if (v.isEmpty()) {
-        SpecReader.this.error(child(key), n, "must not be empty");
-        return null;
+        return Optional.empty();
       }
-      if (v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0 || v.indexOf('\0') >= 0) {
-        SpecReader.this.error(child(key), n, "must not contain a line break or NUL");
-        return null;
+      switch (v.get().toLowerCase(Locale.ROOT)) {
+        case "true":
+          return Optional.of(true);
+        case "false":
+          return Optional.of(false);
+        default:
+          error(child(key), entries.get(key), "'" + SpecRules.printable(v.get()) + "' is not true or false");
+          return Optional.empty();
       }
-      Secret s = Secret.of(v);
-      secretsSeen.put(child(key), s);
-      mark(n).ifPresent(m -> secretMarks.put(child(key), m));
-      return s;
+    }
+
+    /** A required secret; an empty placeholder (and a broken path) when missing or unreadable. */
+    Secret secret(String key) {
+      return Secret.of(str(key, true));
+    }
+
+    Optional<Secret> optSecret(String key) {
+      return optStr(key).map(Secret::of);
     }
   }
 
+  /** The mapping at {@code node}, or null (with an error and a broken path) if it is not one. */
   Obj obj(Node node, String path, Set<String> allowed) {
+    marks.put(path, mark(node));
     if (!(node instanceof MappingNode)) {
-      error(path, node, "expected a mapping (key: value)" + (node instanceof ScalarNode ? ", found '" + printable(((ScalarNode) node).getValue()) + "'" : ""));
+      error(path, node, "expected a mapping (key: value)"
+          + (node instanceof ScalarNode ? ", found '" + SpecRules.printable(((ScalarNode) node).getValue()) + "'" : ""));
       return null;
     }
     Obj o = new Obj(path, node);
     for (NodeTuple t : ((MappingNode) node).getValue()) {
       Node keyNode = t.getKeyNode();
       if (!(keyNode instanceof ScalarNode)) {
-        error(path, keyNode, "keys must be plain strings");
+        problems.add(problem(path, keyNode, "keys must be plain strings"));
         continue;
       }
       String key = ((ScalarNode) keyNode).getValue();
       String keyPath = path.isEmpty() ? key : path + "." + key;
       if (o.entries.containsKey(key)) {
-        error(keyPath, keyNode, "duplicate key '" + key + "'");
+        problems.add(problem(keyPath, keyNode, "duplicate key '" + SpecRules.printable(key) + "'"));
         continue;
       }
       if (allowed != null && !allowed.contains(key)) {
-        String hint = Similarity.closest(key, allowed).map(s -> " (did you mean '" + s + "'?)").orElse("");
-        error(keyPath, keyNode, "unknown key '" + key + "'" + hint);
+        String hint = key.length() > 64 || problems.size() > MAX_PROBLEMS ? ""
+            : Similarity.closest(key, allowed).map(s -> " (did you mean '" + s + "'?)").orElse("");
+        problems.add(problem(keyPath, keyNode, "unknown key '" + SpecRules.printable(key) + "'" + hint));
         continue;
       }
       o.entries.put(key, t.getValueNode());
+      marks.put(keyPath, mark(t.getValueNode()));
     }
     return o;
   }
 
-  /** The interpolated value of a scalar node, or null (with a problem recorded). */
+  /** The interpolated value of a scalar node, or null (with an error and a broken path). */
   String scalar(Node node, String path) {
     if (!(node instanceof ScalarNode)) {
       error(path, node, "expected a single value, found a " + (node instanceof MappingNode ? "mapping" : "list"));
       return null;
     }
     String raw = ((ScalarNode) node).getValue();
+    if (raw.length() > MAX_INTERPOLATED) {
+      error(path, node, "longer than " + MAX_INTERPOLATED + " characters");
+      return null;
+    }
     Matcher m = ENV_REF.matcher(raw);
     StringBuilder out = new StringBuilder();
     boolean ok = true;
@@ -906,6 +746,10 @@ public final class SpecReader {
         }
       }
       m.appendReplacement(out, Matcher.quoteReplacement(value));
+      if (out.length() > MAX_INTERPOLATED) {
+        error(path, node, "longer than " + MAX_INTERPOLATED + " characters after ${...} interpolation");
+        return null;
+      }
     }
     m.appendTail(out);
     return ok ? out.toString() : null;
@@ -916,36 +760,26 @@ public final class SpecReader {
       return false;
     }
     ScalarNode s = (ScalarNode) n;
-    if (s.getScalarStyle() != org.snakeyaml.engine.v2.common.ScalarStyle.PLAIN) {
+    if (s.getScalarStyle() != ScalarStyle.PLAIN) {
       return false;
     }
     String v = s.getValue();
     return v.isEmpty() || v.equals("~") || v.equalsIgnoreCase("null");
   }
 
+  /** An unusable value: reported, and its path marked broken so model rules skip it. */
   private void error(String path, Node node, String message) {
-    Mark m = mark(node).orElse(null);
-    problems.add(new ValidationProblem(Severity.ERROR, path, line(m), col(m), message));
+    problems.add(problem(path, node, message));
+    markBroken(path);
   }
 
-  private void error(String path, String message) {
-    problems.add(new ValidationProblem(Severity.ERROR, path, 0, 0, message));
+  private static ValidationProblem problem(String path, Node node, String message) {
+    Mark m = mark(node);
+    return new ValidationProblem(Severity.ERROR, path, line(m), col(m), message);
   }
 
-  private void warnAt(Obj o, String key, String message) {
-    o.warn(key, message);
-  }
-
-  private static Optional<Mark> mark(Node node) {
-    return node == null ? Optional.empty() : node.getStartMark();
-  }
-
-  private static int line(Optional<Mark> m) {
-    return m.map(x -> x.getLine() + 1).orElse(0);
-  }
-
-  private static int col(Optional<Mark> m) {
-    return m.map(x -> x.getColumn() + 1).orElse(0);
+  private static Mark mark(Node node) {
+    return node == null ? null : node.getStartMark().orElse(null);
   }
 
   private static int line(Mark m) {
@@ -956,58 +790,8 @@ public final class SpecReader {
     return m == null ? 0 : m.getColumn() + 1;
   }
 
-  static String printable(String v) {
-    StringBuilder sb = new StringBuilder();
-    for (char ch : v.toCharArray()) {
-      if (ch == '\n') {
-        sb.append("\\n");
-      } else if (ch == '\r') {
-        sb.append("\\r");
-      } else if (ch == '\t') {
-        sb.append("\\t");
-      } else if (ch < 0x20 || ch == 0x7f) {
-        sb.append(String.format("\\x%02x", (int) ch));
-      } else {
-        sb.append(ch);
-      }
-    }
-    String s = sb.toString();
-    return s.length() > 80 ? s.substring(0, 80) + "…" : s;
-  }
-
   private static String oneLine(String s) {
-    return s == null ? "" : s.replaceAll("\\s+", " ").strip();
-  }
-
-  static boolean looksLikeIp(String v) {
-    return v.matches("[0-9.]+");
-  }
-
-  /** The address as an unsigned 32-bit value, or null if it is not a dotted-quad IPv4 address. */
-  public static Long parseIpv4(String v) {
-    Matcher m = IPV4.matcher(v);
-    if (!m.matches()) {
-      return null;
-    }
-    long value = 0;
-    for (int i = 1; i <= 4; i++) {
-      String part = m.group(i);
-      if (part.length() > 1 && part.startsWith("0")) {
-        return null; // leading zeros are octal to some tools: refuse the ambiguity
-      }
-      int octet = Integer.parseInt(part);
-      if (octet > 255) {
-        return null;
-      }
-      value = (value << 8) | octet;
-    }
-    return value;
-  }
-
-  static boolean sameSubnet(String a, String b, String mask) {
-    Long x = parseIpv4(a);
-    Long y = parseIpv4(b);
-    Long m = parseIpv4(mask);
-    return x != null && y != null && m != null && (x & m) == (y & m);
+    String line = s == null ? "" : s.replaceAll("\\s+", " ").strip();
+    return line.length() > 300 ? line.substring(0, 300) + "…" : line;
   }
 }

@@ -10,10 +10,17 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** The options every command that reads a cluster spec shares. */
 final class SpecOptions {
+  private final Map<String, String> environment;
+
+  SpecOptions(Map<String, String> environment) {
+    this.environment = environment;
+  }
+
   @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The cluster YAML.")
   Path config;
 
@@ -21,12 +28,15 @@ final class SpecOptions {
       description = "KEY=VALUE lines (an optional 'export ' prefix, quotes stripped) added to the environment for ${VAR} interpolation.")
   List<Path> envFiles = List.of();
 
+  /** The spec {@link #spec} returned, so the error handler can mask its secrets. */
+  ClusterSpec loaded;
+
   /** Every problem of the spec, errors and warnings. */
   ValidationReport check() {
     if (!Files.isRegularFile(config)) {
       throw new Main.BadInputException("config file " + config + " does not exist or is not a file");
     }
-    SpecLoader loader = SpecLoader.create();
+    SpecLoader loader = SpecLoader.create().environment(environment);
     for (Path file : envFiles) {
       try {
         loader = loader.environmentFile(file);
@@ -46,6 +56,7 @@ final class SpecOptions {
     for (ValidationProblem p : report.warnings()) {
       err.println("warning: " + p);
     }
-    return report.spec().orElseThrow();
+    loaded = report.spec().orElseThrow();
+    return loaded;
   }
 }

@@ -44,8 +44,9 @@ public final class MotdPhase implements Phase {
   public List<HealthCheck> postconditions(ClusterSpec spec) {
     List<HealthCheck> checks = new ArrayList<>();
     for (Node n : Targets.controllers(spec)) {
-      checks.add(HealthChecks.command("banner on " + n, n, Command.of("grep", "-q", "cluster '" + spec.cluster().name() + "'", PATH),
-          r -> r.ok()));
+      // -F: the cluster name is text, not a regular expression (a '.' in it must not match any character)
+      checks.add(HealthChecks.command("banner on " + n, n,
+          Command.of("grep", "-qF", "--", "cluster '" + spec.cluster().name() + "'", PATH), r -> r.ok()));
     }
     return List.of(HealthChecks.allOf("every controller shows the banner", checks));
   }

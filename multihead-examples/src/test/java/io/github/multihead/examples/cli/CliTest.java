@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,10 +24,11 @@ class CliTest {
 
   record Result(int code, String out, String err) {}
 
+  /** Runs the CLI in-process with an empty environment: the caller's DB_ROOT_PASSWORD & co. do not count. */
   Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+    int code = Main.run(args, new PrintWriter(out), new PrintWriter(err), Map.of());
     return new Result(code, out.toString(), err.toString());
   }
 
@@ -66,10 +68,44 @@ class CliTest {
   @Test
   void missingEnvVarExitsTwoNamingIt() {
     Result r = run("validate", "-c", SAMPLE);
-    if (System.getenv("DB_ROOT_PASSWORD") == null) {
-      assertEquals(2, r.code());
-      assertTrue(r.err().contains("error: database.password (line 15, col 13): environment variable DB_ROOT_PASSWORD is not set"), r.err());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("error: database.password (line 15, col 13): environment variable DB_ROOT_PASSWORD is not set"), r.err());
+  }
+
+  @Test
+  void anErrorBecomesOneLineAndExitOneWithoutStackTrace() {
+    for (Throwable t : new Throwable[] {
+        new NoClassDefFoundError("com/fasterxml/jackson/core/JsonProcessingException"), recurseForever(), new IllegalStateException("two\nlines")}) {
+      StringWriter err = new StringWriter();
+      int code = Main.guarded(new String[] {"plan", "-c", SAMPLE}, new PrintWriter(new StringWriter()), new PrintWriter(err), () -> {
+        throw sneaky(t);
+      });
+      assertEquals(1, code);
+      assertEquals(1, err.toString().lines().count(), err.toString());
+      assertTrue(err.toString().startsWith("error: internal error: " + t.getClass().getSimpleName()), err.toString());
     }
+    StringWriter err = new StringWriter();
+    Main.guarded(new String[] {"plan", "--debug"}, new PrintWriter(new StringWriter()), new PrintWriter(err), () -> {
+      throw new StackOverflowError();
+    });
+    assertTrue(err.toString().startsWith("error: internal error: StackOverflowError\njava.lang.StackOverflowError\n\tat "), err.toString());
+  }
+
+  static StackOverflowError recurseForever() {
+    try {
+      return depth(0) > 0 ? null : null;
+    } catch (StackOverflowError e) {
+      return e;
+    }
+  }
+
+  static int depth(int n) {
+    return depth(n + 1) + 1;
+  }
+
+  @SuppressWarnings("unchecked")
+  static <T extends Throwable> RuntimeException sneaky(Throwable t) throws T {
+    throw (T) t;
   }
 
   @Test
@@ -86,8 +122,10 @@ class CliTest {
   void planTextIsGroupedAndRedacted() throws Exception {
     Result r = run("plan", "-c", SAMPLE, "--env-file", envFile().toString());
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.out().contains("Phase 0 — preflight and base [3 nodes]"), r.out());
-    assertTrue(r.out().contains("  server2 (192.168.1.102)"), r.out());
+    assertTrue(r.out().contains("Phase 0 — preflight and base [3 nodes]\n  on server1, server2, server3:\n    ? reachable (probe)"), r.out());
+    assertEquals(1, r.out().split("reachable \\(probe\\)", -1).length - 1, "what is identical across nodes is shown once");
+    assertTrue(r.out().contains("  server2 (192.168.1.102)\n    ? host name server2 — "), "what differs keeps a section per node");
+    assertTrue(r.out().lines().count() < 60, "a 3-node offline plan fits on a screen: " + r.out().lines().count() + " lines");
     assertTrue(r.out().contains("+192.168.1.103 server3.cluster.example.com server3"), r.out());
     assertTrue(r.out().contains("Summary: 12 steps: 0 would run, 0 up to date, 12 unknown; 24 probes: 0 passed, 0 failed, 24 not run"), r.out());
     assertFalse((r.out() + r.err()).contains("cli-canary"), "secret leaked");

@@ -7,8 +7,8 @@ public final class ConnectionLostException extends TransportException {
   private static final long serialVersionUID = 1L;
   private final boolean started;
 
-  ConnectionLostException(String node, String message, boolean started, Throwable cause) {
-    super(node, message, cause);
+  ConnectionLostException(String node, String command, String message, boolean started, Throwable cause) {
+    super(node, command, message, cause);
     this.started = started;
   }
 

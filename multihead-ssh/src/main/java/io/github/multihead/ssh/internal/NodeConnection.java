@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.client.session.ClientSession;
@@ -40,6 +41,12 @@ import org.slf4j.LoggerFactory;
  * costs no thread. The session is opened on first use and, when found dead, opened again once for
  * the next command. A command the session died under fails with {@link ConnectionLostException};
  * {@link #run} retries it once on a fresh session only if it never started or is idempotent.
+ *
+ * <p>Channels: at most {@code maxChannelsPerNode} commands and transfers hold one at a time; the
+ * others queue, each for at most {@code channelWaitTimeout} or its own timeout, whichever is
+ * shorter. A caller that gives up (interrupted, cancelled) leaves the queue; its command is never
+ * sent. A session without commands for {@code idleSessionTimeout} is closed by
+ * {@link #closeIfIdle} and opened again by the next command.
  */
 public final class NodeConnection {
   private static final Logger LOG = LoggerFactory.getLogger(NodeConnection.class);
@@ -54,6 +61,9 @@ public final class NodeConnection {
   /** A separate permit so that a kill is never queued behind the commands it must kill. */
   private final AsyncPermits killChannel = new AsyncPermits(1);
   private CompletableFuture<ClientSession> session; // guarded by this
+  /** Commands and transfers holding a channel; a session in use is never closed as idle. */
+  private int active; // guarded by this
+  private long lastUsed = System.nanoTime(); // guarded by this
 
   NodeConnection(SshContext ctx, Node node, NodeConnection jump) {
     this.ctx = ctx;
@@ -75,6 +85,7 @@ public final class NodeConnection {
   /** The live session, connecting (again) if there is none. */
   public CompletableFuture<ClientSession> session() {
     synchronized (this) {
+      lastUsed = System.nanoTime();
       if (session != null) {
         if (!session.isDone()) {
           return session;
@@ -91,7 +102,7 @@ public final class NodeConnection {
 
   /** The live session, or a {@link TransportException}. Blocks. */
   public ClientSession sessionNow() {
-    return await(session());
+    return await(session().copy()); // an interrupted caller must not cancel the session for everyone
   }
 
   private CompletableFuture<ClientSession> connect() {
@@ -200,6 +211,35 @@ public final class NodeConnection {
     }
   }
 
+  /**
+   * Closes the session if no command or transfer has used it for {@code idleNanos}; the next
+   * command opens a new one. A session still connecting is left alone.
+   */
+  void closeIfIdle(long idleNanos) {
+    CompletableFuture<ClientSession> s;
+    synchronized (this) {
+      if (session == null || active > 0 || !session.isDone() || System.nanoTime() - lastUsed < idleNanos) {
+        return;
+      }
+      s = session;
+      session = null;
+    }
+    if (!s.isCompletedExceptionally()) {
+      LOG.debug("[{}] closing the session: idle for {} ms", host(), TimeUnit.NANOSECONDS.toMillis(idleNanos));
+      s.join().close(false);
+    }
+  }
+
+  private synchronized void begin() {
+    active++;
+    lastUsed = System.nanoTime();
+  }
+
+  private synchronized void end() {
+    active--;
+    lastUsed = System.nanoTime();
+  }
+
   /** Closes the session (commands in flight fail with "connection lost"). */
   public void close() {
     CompletableFuture<ClientSession> s;
@@ -215,47 +255,143 @@ public final class NodeConnection {
 
   // ---------------------------------------------------------------- commands
 
-  /** Runs {@code command}, retrying once on a fresh session when that is safe. */
+  /**
+   * Runs {@code command}, retrying once on a fresh session when that is safe. Cancelling the
+   * returned future while the command waits for a channel takes it out of the queue: it never runs.
+   */
   public CompletableFuture<CommandResult> runAsync(Command command) {
-    return attempt(command).exceptionallyCompose(t -> {
+    CompletableFuture<CommandResult> result = new CompletableFuture<>();
+    AtomicReference<CompletableFuture<CommandResult>> current = new AtomicReference<>(attempt(command));
+    result.whenComplete((r, e) -> {
+      if (result.isCancelled()) {
+        current.get().cancel(false);
+      }
+    });
+    current.get().whenComplete((r, t) -> {
+      if (t == null) {
+        result.complete(r);
+        return;
+      }
       Throwable e = unwrap(t);
-      if (e instanceof ConnectionLostException
+      if (e instanceof ConnectionLostException && !result.isDone()
           && (!((ConnectionLostException) e).started() || command.idempotent())) {
         LOG.info("[{}] connection lost; running `{}` again on a new session ({})", host(), command.display(),
             ((ConnectionLostException) e).started() ? "the command is idempotent" : "it had not started");
-        return attempt(command);
+        CompletableFuture<CommandResult> second = attempt(command);
+        current.set(second);
+        if (result.isCancelled()) {
+          second.cancel(false);
+        }
+        second.whenComplete((r2, t2) -> {
+          if (t2 == null) {
+            result.complete(r2);
+          } else {
+            result.completeExceptionally(unwrap(t2));
+          }
+        });
+        return;
       }
-      return CompletableFuture.failedFuture(e);
+      result.completeExceptionally(e);
     });
+    return result;
   }
 
   /** Runs {@code command} and waits for it. */
   public CommandResult run(Command command) {
-    return await(runAsync(command));
+    return await(runAsync(command), command.display());
   }
 
   private CompletableFuture<CommandResult> attempt(Command command) {
-    return withChannel(channels, s -> new Execution(s, command, true, null).start());
+    return withChannel(channels, command.display(), channelWait(command),
+        s -> new Execution(s, command, true, null).start());
   }
 
-  /** Runs {@code fn} on the live session holding a channel permit, released when its future ends. */
-  <T> CompletableFuture<T> withChannel(AsyncPermits permits,
+  /** How long {@code command} may wait for a channel: the configured bound, or its own timeout if shorter. */
+  private Duration channelWait(Command command) {
+    Duration max = ctx.settings.channelWaitTimeout;
+    return command.timeout().compareTo(max) < 0 ? command.timeout() : max;
+  }
+
+  /**
+   * Takes a permit from {@code permits}, waiting at most {@code maxWait}; then the future fails
+   * with a {@link TransportException} naming the node and {@code what}.
+   */
+  private CompletableFuture<Void> acquire(AsyncPermits permits, String what, Duration maxWait) {
+    CompletableFuture<Void> permit = permits.acquire();
+    if (!permit.isDone()) {
+      ScheduledFuture<?> timer = ctx.timer.schedule(() -> permit.completeExceptionally(new TransportException(host(),
+          what, "no free channel for `" + what + "` after waiting " + maxWait.toMillis() + " ms (all "
+              + permits.size() + " channels of the session busy); it was not run", null)),
+          maxWait.toMillis(), TimeUnit.MILLISECONDS);
+      permit.whenComplete((v, e) -> timer.cancel(false));
+    }
+    return permit;
+  }
+
+  /**
+   * Runs {@code fn} on the live session holding a permit of {@code permits}, released when its
+   * future ends. Cancelling the returned future while it waits for the permit leaves the queue.
+   */
+  <T> CompletableFuture<T> withChannel(AsyncPermits permits, String what, Duration maxWait,
       java.util.function.Function<ClientSession, CompletableFuture<T>> fn) {
-    return permits.acquire().thenCompose(v -> {
+    CompletableFuture<Void> permit = acquire(permits, what, maxWait);
+    CompletableFuture<T> result = new CompletableFuture<>();
+    result.whenComplete((r, e) -> {
+      if (result.isCancelled()) {
+        permit.cancel(false); // still queued: leave the queue (else a no-op)
+      }
+    });
+    permit.whenComplete((v, waitFailure) -> {
+      if (waitFailure != null) {
+        result.completeExceptionally(unwrap(waitFailure));
+        return;
+      }
+      if (result.isDone()) { // cancelled just as the permit arrived
+        permits.release();
+        return;
+      }
+      begin();
       CompletableFuture<T> f;
       try {
         f = session().thenCompose(fn);
       } catch (RuntimeException e) {
         f = CompletableFuture.failedFuture(e);
       }
-      return f.whenComplete((r, e) -> permits.release());
+      f.whenComplete((r, e) -> {
+        permits.release();
+        end();
+        if (e == null) {
+          result.complete(r);
+        } else {
+          result.completeExceptionally(unwrap(e));
+        }
+      });
     });
+    return result;
   }
 
-  /** Opens a channel permit for synchronous work (SFTP); returns the permit's release action. */
-  public Runnable acquireChannel() {
-    await(channels.acquire());
-    return channels::release;
+  /**
+   * Takes a channel permit for synchronous work (SFTP) named {@code what}, waiting at most the
+   * configured bound; returns the permit's release action, to be run exactly once.
+   */
+  public Runnable acquireChannel(String what) {
+    CompletableFuture<Void> permit = acquire(channels, what, ctx.settings.channelWaitTimeout);
+    try {
+      permit.get();
+    } catch (InterruptedException e) {
+      if (!permit.cancel(false) && !permit.isCompletedExceptionally()) {
+        channels.release(); // granted just as we were interrupted
+      }
+      Thread.currentThread().interrupt();
+      throw new TransportException(host(), what, "interrupted while waiting for a channel for `" + what + "`", e);
+    } catch (ExecutionException e) {
+      throw rethrow(unwrap(e), what);
+    }
+    begin();
+    return () -> {
+      channels.release();
+      end();
+    };
   }
 
   static Throwable unwrap(Throwable t) {
@@ -265,21 +401,29 @@ public final class NodeConnection {
     return t;
   }
 
+  /** Waits for {@code f}; interrupted, it cancels {@code f} (a queued command then never runs). */
   <T> T await(CompletableFuture<T> f) {
+    return await(f, null);
+  }
+
+  private <T> T await(CompletableFuture<T> f, String what) {
     try {
       return f.get();
     } catch (InterruptedException e) {
       f.cancel(true);
       Thread.currentThread().interrupt();
-      throw new TransportException(host(), "interrupted", e);
+      throw new TransportException(host(), what, what == null ? "interrupted" : "interrupted while waiting for `" + what + "`", e);
     } catch (ExecutionException | CancellationException e) {
-      Throwable cause = unwrap(e);
-      if (cause instanceof TransportException) {
-        // re-thrown from the caller's thread, for a useful stack trace, with the same type
-        throw (TransportException) cause;
-      }
-      throw new TransportException(host(), message(cause), cause);
+      throw rethrow(unwrap(e), what);
     }
+  }
+
+  private TransportException rethrow(Throwable cause, String what) {
+    if (cause instanceof TransportException) {
+      // re-thrown from the caller's thread, for a useful stack trace, with the same type
+      return (TransportException) cause;
+    }
+    return new TransportException(host(), what, message(cause), cause);
   }
 
   /**
@@ -287,7 +431,8 @@ public final class NodeConnection {
    * The returned result's stdout is empty.
    */
   public CommandResult runStreaming(Command command, OutputStream stdoutSink) {
-    return await(withChannel(channels, s -> new Execution(s, command, true, stdoutSink).start()));
+    return await(withChannel(channels, command.display(), channelWait(command),
+        s -> new Execution(s, command, true, stdoutSink).start()), command.display());
   }
 
   // ---------------------------------------------------------------- one command
@@ -377,11 +522,12 @@ public final class NodeConnection {
 
     private TransportException lostOrFailed(String what, Throwable cause, boolean wasStarted) {
       if (!session.isOpen() || session.isClosing()) {
-        return new ConnectionLostException(host(), "connection lost"
+        return new ConnectionLostException(host(), command.display(), "connection lost"
             + (wasStarted ? " while running `" + command.display() + "`; its outcome is unknown"
                 : " before `" + command.display() + "` started"), wasStarted, cause);
       }
-      return new TransportException(host(), what + " for `" + command.display() + "`: " + message(cause), cause);
+      return new TransportException(host(), command.display(),
+          what + " for `" + command.display() + "`: " + message(cause), cause);
     }
 
     private void fail(TransportException e) {
@@ -419,19 +565,25 @@ public final class NodeConnection {
       Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
       String stderr = new String(err.toByteArray(), StandardCharsets.UTF_8);
       if (status != null) {
-        result.complete(CommandResult.of(status, out.toByteArray(), stderr, took));
+        result.complete(result(status, stderr, took));
       } else if (signal != null) {
         String note = "remote process killed by signal " + signal;
-        result.complete(CommandResult.of(Signals.exitCode(signal), out.toByteArray(),
+        result.complete(result(Signals.exitCode(signal),
             stderr.isEmpty() ? note : stderr + (stderr.endsWith("\n") ? "" : "\n") + note, took));
       } else if (!started) {
         result.completeExceptionally(lostOrFailed("channel closed", null, false));
       } else if (!session.isOpen() || session.isClosing()) {
         result.completeExceptionally(lostOrFailed("", null, true));
       } else {
-        result.completeExceptionally(new TransportException(host(), "`" + command.display()
-            + "` ended without an exit status (killed by a signal, or the connection was lost)"));
+        result.completeExceptionally(new TransportException(host(), command.display(), "`" + command.display()
+            + "` ended without an exit status (killed by a signal, or the connection was lost)", null));
       }
+    }
+
+    private CommandResult result(int exitCode, String stderr, Duration took) {
+      return out.truncated()
+          ? CommandResult.truncated(exitCode, out.toByteArray(), stderr, took)
+          : CommandResult.of(exitCode, out.toByteArray(), stderr, took);
     }
 
     private void onTimeout() {
@@ -455,9 +607,9 @@ public final class NodeConnection {
           flushStreams();
           if (e != null || !r.ok()) {
             String why = e != null ? message(unwrap(e)) : "exit " + r.exitCode() + ": " + r.stderrTail();
-            result.completeExceptionally(new TransportException(host(), "command `" + command.display()
-                + "` timed out after " + command.timeout().toMillis() + " ms and could not be killed: " + why,
-                timeout));
+            result.completeExceptionally(new TransportException(host(), command.display(), "command `"
+                + command.display() + "` timed out after " + command.timeout().toMillis()
+                + " ms and could not be killed: " + why, timeout));
           } else {
             result.completeExceptionally(timeout);
           }
@@ -470,7 +622,7 @@ public final class NodeConnection {
   /** Kills the process tree of {@code pid} (see {@link RemoteCommand#killScript()}). */
   CompletableFuture<CommandResult> killTree(long pid, boolean sudo) {
     Command kill = RemoteCommand.killCommand(pid, sudo).withTimeout(KILL_TIMEOUT);
-    return withChannel(killChannel, s -> new Execution(s, kill, false, null).start())
-        .orTimeout(KILL_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+    return withChannel(killChannel, kill.display(), KILL_TIMEOUT, s -> new Execution(s, kill, false, null).start())
+        .orTimeout(KILL_TIMEOUT.toMillis() * 2 + 1000, TimeUnit.MILLISECONDS);
   }
 }

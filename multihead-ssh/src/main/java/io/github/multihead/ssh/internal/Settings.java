@@ -22,7 +22,12 @@ public final class Settings implements Cloneable {
   public Duration keepAlive = Duration.ofSeconds(15);
   public int keepAliveMaxMissed = 4;
   public int maxChannelsPerNode = 8;
-  public int fanOutParallelism = 256;
+  /** How long a command or transfer may wait for one of the node's channels (its own timeout if shorter). */
+  public Duration channelWaitTimeout = Duration.ofMinutes(10);
+  /** A session unused this long is closed; the next command reconnects. */
+  public Duration idleSessionTimeout = Duration.ofMinutes(5);
+  /** Threads writing commands' stdin, for the whole transport. */
+  public int stdinWriters = 16;
 
   @Override
   public Settings clone() {

@@ -5,6 +5,8 @@ import io.github.multihead.exec.CommandResult;
 import io.github.multihead.exec.Content;
 import io.github.multihead.exec.TransportException;
 import io.github.multihead.exec.Upload;
+import io.github.multihead.exec.FileOperation;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,6 +20,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.Optional;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClient.OpenMode;
@@ -36,6 +39,8 @@ public final class SftpFiles {
   private static final int BUFFER = 64 * 1024;
   private static final java.time.Duration TRANSFER_TIMEOUT = java.time.Duration.ofHours(6);
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** The largest file {@link #read} loads into one array. */
+  private static final long MAX_READ = Integer.MAX_VALUE - 16;
 
   // $1 staged file, $2 expected sha256, $3 octal mode, $4 owner or "", $5 target
   private static final String FINALIZE =
@@ -96,7 +101,7 @@ public final class SftpFiles {
   private void transfer(String path, int mode, String owner, String what, Writer content) {
     String dir = path.substring(0, Math.max(1, path.lastIndexOf('/')));
     String name = ".multihead." + Long.toUnsignedString(RANDOM.nextLong(), 36);
-    Runnable release = connection.acquireChannel();
+    Runnable release = connection.acquireChannel(what);
     String staged = null;
     try {
       ClientSession session = connection.sessionNow();
@@ -112,7 +117,8 @@ public final class SftpFiles {
             }
             CommandResult mk = connection.run(Command.of("mkdir", "-p", "--", dir));
             if (!mk.ok()) {
-              throw new TransportException(host(), what + " failed: cannot create " + dir + ": " + mk.stderrTail());
+              throw new TransportException(host(), what, what + " failed: cannot create " + dir + ": " + mk.stderrTail(),
+                  null);
             }
             createPrivate(sftp, staged);
           }
@@ -134,10 +140,11 @@ public final class SftpFiles {
       CommandResult r = connection.run(Command.shell(FINALIZE, s, sum, String.format("%04o", mode), owner, path)
           .toBuilder().sudo(true).description(what).build());
       if (!r.ok()) {
-        throw new TransportException(host(), what + " failed with exit " + r.exitCode() + ": " + r.stderrTail());
+        throw new TransportException(host(), what, what + " failed with exit " + r.exitCode() + ": " + r.stderrTail(),
+            null);
       }
     } catch (IOException e) {
-      throw new TransportException(host(), what + " failed: " + e.getMessage(), e);
+      throw new TransportException(host(), what, what + " failed: " + e.getMessage(), e);
     } finally {
       if (release != null) {
         release.run();
@@ -175,7 +182,7 @@ public final class SftpFiles {
       tmp = Files.createTempFile(dir, ".multihead-download.", ".part");
       MessageDigest digest = sha256();
       if (root()) {
-        Runnable release = connection.acquireChannel();
+        Runnable release = connection.acquireChannel("download " + path);
         try (SftpClient sftp = SftpClientFactory.instance().createSftpClient(connection.sessionNow());
             InputStream in = new DigestInputStream(sftp.read(path, BUFFER), digest);
             OutputStream out = Files.newOutputStream(tmp)) {
@@ -213,6 +220,86 @@ public final class SftpFiles {
           // temp file cleanup
         }
       }
+    }
+  }
+
+  /**
+   * Reads the whole remote file {@code path} into memory, exactly; empty if it does not exist.
+   * Over SFTP as the login user; when that is refused and the login user is not root, through
+   * {@code sudo cat} (streamed, not captured), so root-only files can be read. Either way the
+   * SHA-256 of what arrived must match the node's {@code sha256sum} of the file, or it fails.
+   */
+  public Optional<byte[]> read(String path) {
+    String what = "read " + path;
+    Command sudoCat = new FileOperation.Read(path).toCommand().toBuilder().timeout(TRANSFER_TIMEOUT).build();
+    byte[] data;
+    boolean viaSudo = false;
+    Runnable release = connection.acquireChannel(what);
+    try (SftpClient sftp = SftpClientFactory.instance().createSftpClient(connection.sessionNow())) {
+      data = readOverSftp(sftp, path, what);
+    } catch (SftpException e) {
+      if (e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE || e.getStatus() == SftpConstants.SSH_FX_NO_SUCH_PATH) {
+        return Optional.empty();
+      }
+      if (e.getStatus() != SftpConstants.SSH_FX_PERMISSION_DENIED || root()) {
+        throw new TransportException(host(), what, "cannot read " + path + ": " + e.getMessage(), e);
+      }
+      data = null;
+      viaSudo = true;
+    } catch (IOException e) {
+      throw new TransportException(host(), what, "cannot read " + path + ": " + e.getMessage(), e);
+    } finally {
+      release.run();
+    }
+    if (viaSudo) {
+      ExactBuffer buffer = new ExactBuffer(64 * 1024);
+      CommandResult r = connection.runStreaming(sudoCat, buffer);
+      if (r.exitCode() == FileOperation.MISSING) {
+        return Optional.empty();
+      }
+      if (!r.ok()) {
+        throw new TransportException(host(), sudoCat.display(),
+            "cannot read " + path + ": exit " + r.exitCode() + ": " + r.stderrTail(), null);
+      }
+      data = buffer.bytes();
+    }
+    String local = HexFormat.of().formatHex(sha256().digest(data));
+    Command sum = Command.shell(SHA256, path).toBuilder().sudo(viaSudo).readOnly(true)
+        .description("sha256sum " + path).build();
+    CommandResult r = connection.run(sum);
+    String remote = r.stdout().trim().split("\\s+")[0];
+    if (!r.ok() || !remote.equals(local)) {
+      throw new TransportException(host(), what, "checksum mismatch reading " + path + " (" + data.length
+          + " bytes): node has sha256 " + (r.ok() ? remote : "? (" + r.stderrTail() + ")") + ", received " + local
+          + (r.ok() ? " (did it change while being read?)" : ""), null);
+    }
+    return Optional.of(data);
+  }
+
+  private byte[] readOverSftp(SftpClient sftp, String path, String what) throws IOException {
+    long size = sftp.stat(path).getSize();
+    if (size > MAX_READ) {
+      throw new TransportException(host(), what, "cannot read " + path + " into memory: it has " + size
+          + " bytes (at most " + MAX_READ + "); download it to a file instead", null);
+    }
+    ExactBuffer buffer = new ExactBuffer((int) Math.max(size, 0));
+    try (InputStream in = sftp.read(path, BUFFER)) {
+      in.transferTo(buffer);
+    }
+    return buffer.bytes();
+  }
+
+  /** A byte buffer sized in advance: when the guess was right, its array is returned uncopied. */
+  private static final class ExactBuffer extends ByteArrayOutputStream {
+    ExactBuffer(int expected) {
+      super(Math.max(expected, 1));
+    }
+
+    byte[] bytes() {
+      if (count > MAX_READ) {
+        throw new IllegalStateException("more than " + MAX_READ + " bytes");
+      }
+      return count == buf.length ? buf : toByteArray();
     }
   }
 

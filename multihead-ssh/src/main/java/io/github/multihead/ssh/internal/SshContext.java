@@ -15,10 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.client.ClientBuilder;
 import org.apache.sshd.client.SshClient;
@@ -30,16 +32,22 @@ import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.core.CoreModuleProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One MINA {@link SshClient} shared by every node of a transport, with the host-key verifier,
  * loaded private keys, timers and one {@link NodeConnection} per node.
  */
 public final class SshContext implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SshContext.class);
   final Settings settings;
   final SshClient client;
   final ScheduledExecutorService timer;
-  /** Writes stdin that may block on the SSH window, so that no I/O thread ever blocks. */
+  /**
+   * Writes stdin that may block on the SSH window, so that no I/O thread ever blocks. Bounded
+   * ({@link Settings#stdinWriters}); further writes queue.
+   */
   final ExecutorService stdinWriters;
   private final Map<Node, NodeConnection> connections = new ConcurrentHashMap<>();
   private final Map<Path, List<KeyPair>> keys = new ConcurrentHashMap<>();
@@ -68,8 +76,28 @@ public final class SshContext implements AutoCloseable {
     client.start();
     this.timer = new ScheduledThreadPoolExecutor(1, daemon("multihead-ssh-timer"));
     ((ScheduledThreadPoolExecutor) timer).setRemoveOnCancelPolicy(true);
-    this.stdinWriters = Executors.newCachedThreadPool(daemon("multihead-ssh-stdin"));
+    ThreadPoolExecutor writers = new ThreadPoolExecutor(this.settings.stdinWriters, this.settings.stdinWriters,
+        30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemon("multihead-ssh-stdin"));
+    writers.allowCoreThreadTimeOut(true);
+    this.stdinWriters = writers;
     this.jump = this.settings.jumpHost == null ? null : new NodeConnection(this, jumpNode(this.settings), null);
+    long idle = this.settings.idleSessionTimeout.toNanos();
+    long sweep = Math.max(TimeUnit.MILLISECONDS.toNanos(20), Math.min(idle / 4, TimeUnit.SECONDS.toNanos(30)));
+    timer.scheduleWithFixedDelay(() -> closeIdle(idle), sweep, sweep, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Closes the sessions of nodes idle for {@code idleNanos}. Not the jump host's: the nodes'
+   * tunnels run through it without commands of its own.
+   */
+  private void closeIdle(long idleNanos) {
+    for (NodeConnection c : connections.values()) {
+      try {
+        c.closeIfIdle(idleNanos);
+      } catch (RuntimeException e) {
+        LOG.warn("[{}] closing the idle session failed: {}", c.node().hostname(), e.toString());
+      }
+    }
   }
 
   static Node jumpNode(Settings s) {

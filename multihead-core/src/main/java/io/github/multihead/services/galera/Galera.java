@@ -1,0 +1,97 @@
+package io.github.multihead.services.galera;
+
+import io.github.multihead.plan.HealthCheck;
+import io.github.multihead.plan.Phase;
+import io.github.multihead.services.ManagedService;
+import io.github.multihead.spec.ClusterSpec;
+import io.github.multihead.spec.Controller;
+import io.github.multihead.spec.Service;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * MariaDB Galera: an N-node synchronous cluster bootstrapped from evidence, SST by mariabackup with
+ * its own least-privilege user, the admin user from {@code database.user/password}. Config: {@code
+ * GaleraConfig} (two files under {@code /etc/mysql/mariadb.conf.d/}); evidence: {@code
+ * WsrepStatus}, {@code GraState}; decision: {@code BootstrapChooser}.
+ */
+public final class Galera implements ManagedService {
+  public static final String ID = "galera";
+  private static final Galera INSTANCE = new Galera(new java.util.TreeMap<>());
+  private static final java.util.regex.Pattern OPTION = java.util.regex.Pattern.compile("[a-z][a-z0-9_]{0,63}");
+  private static final java.util.regex.Pattern VALUE = java.util.regex.Pattern.compile("[A-Za-z0-9_./:,@%+=\\-]{1,255}");
+
+  private final java.util.SortedMap<String, String> options;
+
+  private Galera(java.util.SortedMap<String, String> options) {
+    this.options = java.util.Collections.unmodifiableSortedMap(options);
+  }
+
+  /** Galera with the settings verified on the lab and no extra server options. */
+  public static Galera create() {
+    return INSTANCE;
+  }
+
+  /**
+   * This service with one more {@code [mysqld]} option in its config file (e.g. {@code
+   * max_connections = 500}); changing it later restarts MariaDB node by node, each waited for until
+   * Synced. The settings Galera needs ({@code wsrep_*}, {@code bind-address}, …) cannot be overridden.
+   */
+  public Galera withOption(String name, String value) {
+    if (!OPTION.matcher(name).matches()) {
+      throw new IllegalArgumentException("not a MariaDB option name: '" + name + "'");
+    }
+    if (name.startsWith("wsrep_") || GaleraConfig.FIXED.contains(name)) {
+      throw new IllegalArgumentException("option '" + name + "' is set by multihead for Galera and cannot be overridden");
+    }
+    if (!VALUE.matcher(value).matches()) {
+      throw new IllegalArgumentException("option '" + name + "': value must be 1-255 characters of [A-Za-z0-9_./:,@%+=-]");
+    }
+    java.util.SortedMap<String, String> copy = new java.util.TreeMap<>(options);
+    copy.put(name, value);
+    return new Galera(copy);
+  }
+
+  /** The extra server options, by name. */
+  public java.util.SortedMap<String, String> options() {
+    return options;
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public Service service() {
+    return Service.MARIADB;
+  }
+
+  @Override
+  public Phase phase() {
+    return new GaleraPhase(this);
+  }
+
+  @Override
+  public Map<Integer, Set<String>> ports(ClusterSpec spec, Controller controller) {
+    Map<Integer, Set<String>> ports = new LinkedHashMap<>();
+    Set<String> server = Set.of("mariadbd", "mysqld");
+    ports.put(3306, server);
+    ports.put(4567, server);
+    ports.put(4568, server);
+    ports.put(4444, Set.of("mariadbd", "mysqld", "socat", "mariabackup", "rsync"));
+    return ports;
+  }
+
+  @Override
+  public List<HealthCheck> verification(ClusterSpec spec) {
+    return GaleraPhase.checks(spec);
+  }
+
+  @Override
+  public String toString() {
+    return "Galera";
+  }
+}

@@ -1,0 +1,249 @@
+package io.github.multihead.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.multihead.Cluster;
+import io.github.multihead.exec.Command;
+import io.github.multihead.exec.CommandResult;
+import io.github.multihead.exec.Content;
+import io.github.multihead.exec.Node;
+import io.github.multihead.exec.TransportException;
+import io.github.multihead.internal.SecretAccess;
+import io.github.multihead.internal.config.SecretText;
+import io.github.multihead.phases.Phases;
+import io.github.multihead.plan.PostconditionResult;
+import io.github.multihead.plan.RunFailedException;
+import io.github.multihead.plan.RunReport;
+import io.github.multihead.plan.StepEvent;
+import io.github.multihead.plan.VerifyReport;
+import io.github.multihead.services.galera.Galera;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Phase 2 on three bare lab nodes: bootstrap from evidence, joiners one at a time, users; converge;
+ * verify; a rolling config change under a write load that loses no row; no secret on any node's
+ * argv, in the journal or the node logs; a second primary component refused. Disruptive last.
+ */
+@Lab(nodes = 3)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GaleraE2E {
+  private static final Path JOURNAL = Path.of("target", "galera-journal.jsonl");
+
+  private static Cluster cluster(LabCluster lab, Galera galera) {
+    return Cluster.builder().spec(lab.spec()).transport(lab.transport())
+        .phases(List.of(Phases.preflight(), galera.phase())).journal(JOURNAL).build();
+  }
+
+  private static List<String> secretValues(LabCluster lab) {
+    List<String> values = new ArrayList<>(lab.secrets().values());
+    values.add(SecretAccess.reveal(SecretText.derive(lab.spec().database().password(), "galera-sst:" + lab.spec().cluster().name())));
+    return values;
+  }
+
+  /** Samples {@code ps -eo args} on every node until stopped (bounded: at most 20 minutes). */
+  private static final class ArgvSampler implements AutoCloseable {
+    final List<String> leaks = Collections.synchronizedList(new ArrayList<>());
+    final AtomicBoolean stop = new AtomicBoolean();
+    int samples;
+    final Thread thread;
+
+    ArgvSampler(LabCluster lab, List<String> secrets) {
+      thread = new Thread(() -> {
+        long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
+        while (!stop.get() && System.nanoTime() < deadline) {
+          for (Node n : lab.nodes()) {
+            try {
+              CommandResult ps = lab.transport().executor(n).run(Command.of("ps", "-eo", "args").asReadOnly());
+              samples++;
+              for (String s : secrets) {
+                if (ps.stdout().contains(s)) {
+                  leaks.add(n.hostname() + ": " + ps.stdoutLines().stream().filter(l -> l.contains(s)).findFirst().orElse("?")
+                      .replace(s, "<SECRET>"));
+                }
+              }
+            } catch (TransportException e) {
+              // a node restarting its sshd is not a leak
+            }
+          }
+          try {
+            Thread.sleep(150);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "argv-sampler");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      stop.set(true);
+      thread.join(30_000);
+    }
+  }
+
+  @Test
+  @Order(1)
+  void bareNodesBecomeASyncedClusterWithNoSecretOnAnyArgvAndASecondDeployChangesNothing(LabCluster lab) throws Exception {
+    Files.deleteIfExists(JOURNAL);
+    List<String> secrets = secretValues(lab);
+    RunReport first;
+    long t0 = System.nanoTime();
+    try (ArgvSampler sampler = new ArgvSampler(lab, secrets)) {
+      first = cluster(lab, Galera.create()).deploy();
+      sampler.close();
+      System.out.printf("[figures] argv samples taken during the deploy: %d%n", sampler.samples);
+      assertTrue(sampler.samples > 30, "sampled " + sampler.samples);
+      assertEquals(List.of(), sampler.leaks);
+    }
+    System.out.printf("[figures] phases 0+2 from bare nodes: %.1f s; %s%n", (System.nanoTime() - t0) / 1e9, first.summary());
+    printPhaseTimes(first);
+    System.out.println("[figures] choices: " + first.choices());
+    for (PostconditionResult p : first.postconditions()) {
+      assertTrue(p.passed(), p.toString());
+    }
+    for (Node n : lab.nodes()) {
+      CommandResult r = lab.transport().executor(n).run(Command.of("mysql", "-N", "-e", "SHOW GLOBAL STATUS LIKE 'wsrep_cluster_size'"));
+      assertEquals("wsrep_cluster_size\t3", r.stdout().strip(), n + ": " + r.stderr());
+      CommandResult cnf = lab.transport().executor(n).run(Command.of("grep", "-h", "wsrep_cluster_address",
+          "/etc/mysql/mariadb.conf.d/99-multihead-galera.cnf"));
+      assertEquals("wsrep_cluster_address = gcomm://10.213.7.11,10.213.7.12,10.213.7.13", cnf.stdout().strip(),
+          "never an empty gcomm:// on " + n);
+      String log = lab.transport().executor(n).run(Command.of("cat", "/var/log/multihead/deploy.log")).stdout();
+      for (String s : secrets) {
+        assertFalse(log.contains(s), n + "'s deploy.log holds a secret");
+      }
+    }
+    String journal = Files.readString(JOURNAL);
+    for (String s : secrets) {
+      assertFalse(journal.contains(s), "the journal holds a secret");
+      assertFalse(first.toJson().contains(s), "the report holds a secret");
+    }
+
+    long t2 = System.nanoTime();
+    RunReport second = cluster(lab, Galera.create()).deploy();
+    System.out.printf("[figures] phases 0+2, no change: %.1f s; %s%n", (System.nanoTime() - t2) / 1e9, second.summary());
+    assertEquals(0, second.changed(), second.events().stream().filter(StepEvent::changed).map(Object::toString)
+        .collect(Collectors.joining("\n")));
+  }
+
+  private static void printPhaseTimes(RunReport report) {
+    report.events().stream().collect(Collectors.groupingBy(StepEvent::phaseNumber)).forEach((phase, events) -> {
+      java.time.Instant start = events.stream().map(StepEvent::at).min(java.util.Comparator.naturalOrder()).orElseThrow();
+      java.time.Instant end = events.stream().map(e -> e.at().plus(e.duration())).max(java.util.Comparator.naturalOrder()).orElseThrow();
+      System.out.printf("[figures]   phase %d: %.1f s%n", phase, Duration.between(start, end).toMillis() / 1000.0);
+    });
+  }
+
+  @Test
+  @Order(2)
+  void verifyPassesTheSeedsDatabaseTest(LabCluster lab) {
+    VerifyReport report = cluster(lab, Galera.create()).verify();
+    System.out.print(report.toText());
+    assertTrue(report.passed(), report.toText());
+  }
+
+  @Test
+  @Order(3)
+  void aRollingConfigChangeUnderWritesLosesNoRow(LabCluster lab) throws Exception {
+    Node writerHome = lab.node(1);
+    run(lab, writerHome, "CREATE DATABASE IF NOT EXISTS e2e; CREATE TABLE IF NOT EXISTS e2e.rows (id INT PRIMARY KEY, via VARCHAR(16)) ENGINE=InnoDB;");
+    Set<Integer> acknowledged = new ConcurrentSkipListSet<>();
+    List<String> failures = Collections.synchronizedList(new ArrayList<>());
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread writer = new Thread(() -> {
+      long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+      for (int id = 1; id <= 5000 && !stop.get() && System.nanoTime() < deadline; id++) {
+        boolean ok = false;
+        for (int attempt = 0; attempt < 6 && !ok; attempt++) {
+          Node n = lab.nodes().get((id + attempt) % 3); // the next node when one is restarting
+          try {
+            CommandResult r = lab.transport().executor(n).run(Command.of("mysql", "-e",
+                "INSERT INTO e2e.rows VALUES (" + id + ", '" + n.hostname() + "')"));
+            ok = r.ok() || r.stderr().contains("Duplicate entry"); // an earlier attempt committed it
+            if (!ok) {
+              failures.add(id + " on " + n.hostname() + ": " + r.stderrTail());
+            }
+          } catch (TransportException e) {
+            failures.add(id + " on " + n.hostname() + ": " + e.getMessage());
+          }
+        }
+        if (ok) {
+          acknowledged.add(id);
+        }
+      }
+    }, "row-writer");
+    writer.start();
+    long t0 = System.nanoTime();
+    RunReport change;
+    try {
+      Thread.sleep(1000);
+      change = cluster(lab, Galera.create().withOption("max_connections", "180")).deploy();
+    } finally {
+      Thread.sleep(1000);
+      stop.set(true);
+      writer.join(60_000);
+    }
+    System.out.printf("[figures] rolling change: %.1f s; %s; rows acknowledged %d; failed attempts (retried) %d%n",
+        (System.nanoTime() - t0) / 1e9, change.summary(), acknowledged.size(), failures.size());
+    List<String> changed = change.events().stream().filter(StepEvent::changed).map(e -> e.node() + " " + e.step())
+        .collect(Collectors.toList());
+    assertEquals(6, changed.size(), changed.toString()); // galera.cnf + restart on each node, nothing else
+    assertTrue(changed.stream().allMatch(s -> s.endsWith("galera.cnf") || s.endsWith("restart mariadb")), changed.toString());
+    assertTrue(acknowledged.size() > 50, "the writer wrote " + acknowledged.size() + " rows; failures: " + failures);
+    for (Node n : lab.nodes()) {
+      CommandResult r = lab.transport().executor(n).run(Command.of("mysql", "-N", "-e",
+          "SET SESSION wsrep_sync_wait=1; SELECT id FROM e2e.rows ORDER BY id"));
+      Set<Integer> present = r.stdoutLines().stream().filter(l -> !l.isBlank()).map(l -> Integer.parseInt(l.strip()))
+          .collect(Collectors.toCollection(TreeSet::new));
+      assertTrue(present.containsAll(acknowledged), n + " lost rows: " + new TreeSet<>(acknowledged).stream()
+          .filter(i -> !present.contains(i)).limit(20).collect(Collectors.toList()));
+      CommandResult mc = lab.transport().executor(n).run(Command.of("mysql", "-N", "-e", "SELECT @@max_connections"));
+      assertEquals("180", mc.stdout().strip(), n + " runs with the new option");
+    }
+    run(lab, writerHome, "DROP DATABASE e2e;");
+  }
+
+  private static void run(LabCluster lab, Node n, String sql) {
+    CommandResult r = lab.transport().executor(n).run(Command.of("mysql").withStdin(Content.of(sql + "\n")));
+    assertEquals(0, r.exitCode(), r.stderr());
+  }
+
+  @Test
+  @Order(4)
+  void aSecondPrimaryComponentIsRefusedBeforeAnythingChanges(LabCluster lab) {
+    // node3 leaves, bootstraps a cluster of its own while partitioned, and comes back
+    lab.script().run(60, "isolate", "3");
+    try {
+      lab.script().run(180, "exec", "3", "--", "sh", "-c", "systemctl stop mariadb && "
+          + "sed -i 's/^safe_to_bootstrap:.*/safe_to_bootstrap: 1/' /var/lib/mysql/grastate.dat && galera_new_cluster");
+    } finally {
+      lab.script().run(60, "heal", "3");
+    }
+    RunFailedException e = assertThrows(RunFailedException.class, () -> cluster(lab, Galera.create().withOption("max_connections", "180"))
+        .deploy(io.github.multihead.plan.DeployOptions.onlyPhase(2)));
+    System.out.println("[figures] refused: " + e.getMessage());
+    assertTrue(e.getMessage().contains("two Galera primary components, refusing to bootstrap another"), e.getMessage());
+    assertTrue(e.getMessage().contains("node3 (Primary"), e.getMessage());
+    assertTrue(e.getMessage().contains("node1, node2 (Primary"), e.getMessage());
+    assertTrue(e.report().events().isEmpty(), "nothing ran: " + e.report().events());
+  }
+}
