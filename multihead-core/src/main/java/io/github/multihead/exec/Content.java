@@ -138,16 +138,6 @@ public final class Content {
       return this;
     }
 
-    /**
-     * Appends the secret as {@code encoding} writes it for a file's syntax (quoted, escaped); the
-     * encoded value stays a secret part, redacted wherever the content is shown.
-     */
-    public Builder appendSecret(Secret secret, java.util.function.UnaryOperator<String> encoding) {
-      Objects.requireNonNull(secret, "secret");
-      parts.add(Secret.of(encoding.apply(SecretAccess.reveal(secret))));
-      return this;
-    }
-
     public Builder append(Content content) {
       parts.addAll(content.parts);
       return this;

@@ -1,6 +1,7 @@
 package io.github.multihead.services.redis;
 
 import io.github.multihead.exec.Content;
+import io.github.multihead.internal.config.SecretText;
 import io.github.multihead.spec.Secret;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +66,7 @@ final class RedisConfig {
       } else {
         Object[] secret = (Object[]) line;
         out.append(secret[0] + " ");
-        out.appendSecret((Secret) secret[1], RedisConfig::quotedVerbatim);
+        out.appendSecret(SecretText.map((Secret) secret[1], RedisConfig::quotedVerbatim));
         out.append("\n");
       }
     }
