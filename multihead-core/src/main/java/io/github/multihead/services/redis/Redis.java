@@ -32,12 +32,12 @@ import java.util.Set;
  *
  * <pre>{@code
  * Cluster cluster = Cluster.builder().spec(spec).transport(transport)
- *     .addPhase(Phases.preflight()).addPhase(Redis.create().phase()).build();
+ *     .phases(List.of(Phases.preflight(), Redis.create().phase())).build();
  * }</pre>
  */
 public final class Redis implements ManagedService {
   /** The port of Sentinel, when two redis controllers run primary/replica. */
-  public static final int SENTINEL_PORT = 26379;
+  static final int SENTINEL_PORT = 26379;
 
   private Redis() {}
 
