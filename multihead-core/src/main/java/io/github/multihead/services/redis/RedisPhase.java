@@ -4,6 +4,7 @@ import io.github.multihead.MultiheadException;
 import io.github.multihead.exec.Command;
 import io.github.multihead.exec.Content;
 import io.github.multihead.exec.Node;
+import io.github.multihead.internal.config.SecretText;
 import io.github.multihead.plan.HealthCheck;
 import io.github.multihead.plan.Phase;
 import io.github.multihead.plan.Stage;
@@ -12,6 +13,7 @@ import io.github.multihead.plan.Steps;
 import io.github.multihead.plan.Targets;
 import io.github.multihead.spec.ClusterSpec;
 import io.github.multihead.spec.Controller;
+import io.github.multihead.spec.Secret;
 import io.github.multihead.spec.Service;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -117,6 +119,18 @@ final class RedisPhase implements Phase {
         .unless(Command.shell("[ \"$(systemctl is-active \"$1\")\" = active ] || exit 1; "
             + "t=$(systemctl show -p ActiveEnterTimestamp --value \"$1\"); [ -n \"$t\" ] || exit 1; "
             + "[ \"$(date -d \"$t\" +%s)\" -gt \"$(stat -c %Y \"$2\")\" ]", SERVICE, CONFIG_PATH).withSudo()));
+  }
+
+  /**
+   * The password as redis.conf holds it between its quotes: the same bytes unless it needed escaping
+   * (a control byte, or both kinds of quote), so that form is masked too.
+   */
+  @Override
+  public List<Secret> secrets(ClusterSpec spec) {
+    return List.of(SecretText.map(spec.redis().password(), v -> {
+      String quoted = RedisConfig.quotedVerbatim(v);
+      return quoted.substring(1, quoted.length() - 1);
+    }));
   }
 
   @Override

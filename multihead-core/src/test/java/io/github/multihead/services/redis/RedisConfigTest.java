@@ -73,6 +73,12 @@ class RedisConfigTest {
   }
 
   @Test
+  void thePhaseDeclaresThePasswordAsTheFileHoldsIt() {
+    // the seed's password needs no escaping: the form in the file is the password itself
+    assertEquals(java.util.List.of(seed.redis().password()), new RedisPhase().secrets(seed));
+  }
+
+  @Test
   void badDirectivesAndCommentsAreRefused() {
     assertThrows(IllegalArgumentException.class, () -> new RedisConfig().set("bind;rm", "x"));
     assertThrows(IllegalArgumentException.class, () -> new RedisConfig().set("Bind", "x"));
