@@ -34,7 +34,8 @@ final class RedisChecks {
       case STANDALONE:
         return List.of(answers().withTimeout(settle), dataPath(false));
       case PRIMARY_REPLICA:
-        return List.of(refused(spec));
+        return List.of(replicating().withTimeout(settle), sentinelsReady().withTimeout(settle),
+            replicatedDataPath().withTimeout(Duration.ofSeconds(10)));
       default:
         return List.of(clusterHealthy().withTimeout(settle), dataPath(true));
     }
@@ -155,18 +156,103 @@ final class RedisChecks {
     return HealthResult.fail(String.join("; ", failures));
   }
 
-  /** Always fails: two redis controllers are refused in this version. */
-  static HealthCheck refused(ClusterSpec spec) {
-    String why = RedisPhase.twoNodeRefusal(spec);
+  /** Two redis controllers: one master with the other as its replica, link up. */
+  static HealthCheck replicating() {
+    String name = "one redis primary, the other its replica with the link up";
     return new HealthCheck() {
       @Override
       public String name() {
-        return "redis topology supported";
+        return name;
       }
 
       @Override
-      public HealthResult probe(HealthContext context) {
-        return HealthResult.fail(why);
+      public HealthResult probe(HealthContext ctx) {
+        int port = ctx.spec().redis().port();
+        java.util.Map<Node, ReplicationInfo> infos = new java.util.LinkedHashMap<>();
+        for (Node node : ctx.nodes()) {
+          Probe.Reading<ReplicationInfo> r = RedisProbes.replication(node, port, ctx.spec().redis().password()).read(ctx, node);
+          if (!r.ok()) {
+            return r.toFailure(r.describeProblem());
+          }
+          infos.put(node, r.value());
+        }
+        List<Node> masters = infos.keySet().stream().filter(n -> infos.get(n).master()).collect(Collectors.toList());
+        String seen = infos.entrySet().stream().map(e -> e.getKey().hostname() + ": " + e.getValue())
+            .collect(Collectors.joining("; "));
+        if (masters.size() != 1) {
+          return HealthResult.fail(masters.size() + " masters (" + seen + ")");
+        }
+        Node master = masters.get(0);
+        for (Node n : infos.keySet()) {
+          if (!n.equals(master) && !(infos.get(n).replicaOf(master.address(), port) && infos.get(n).linkUp())) {
+            return HealthResult.fail(n.hostname() + " is not a replica of " + master.hostname() + " with its link up (" + seen + ")");
+          }
+        }
+        if (infos.get(master).connectedReplicas() != infos.size() - 1) {
+          return HealthResult.fail(master.hostname() + " has " + infos.get(master).connectedReplicas()
+              + " connected replicas, wanted " + (infos.size() - 1) + " (" + seen + ")");
+        }
+        return HealthResult.pass(name + " (" + seen + ")");
+      }
+    };
+  }
+
+  /** On every node: its Sentinel sees the master, the replica and the other sentinel, and could fail over. */
+  static HealthCheck sentinelsReady() {
+    return onEachNode("Sentinel reaches quorum and failover authorization on every node",
+        (ctx, node) -> RedisProbes.sentinelQuorum(node, ctx.spec().redis().password()), (ctx, ok) -> Optional.empty());
+  }
+
+  /** Two redis controllers: a key set through the primary is read through the replica, then deleted. */
+  static HealthCheck replicatedDataPath() {
+    HealthCheck data = dataPath(false);
+    return new HealthCheck() {
+      @Override
+      public String name() {
+        return "a key set through the primary is read through every node";
+      }
+
+      @Override
+      public HealthResult probe(HealthContext ctx) {
+        int port = ctx.spec().redis().port();
+        List<Node> ordered = new ArrayList<>();
+        for (Node node : ctx.nodes()) {
+          Probe.Reading<ReplicationInfo> r = RedisProbes.replication(node, port, ctx.spec().redis().password()).read(ctx, node);
+          if (!r.ok()) {
+            return r.toFailure(r.describeProblem());
+          }
+          if (r.value().master()) {
+            ordered.add(0, node);
+          } else {
+            ordered.add(node);
+          }
+        }
+        return data.probe(new HealthContext() {
+          @Override
+          public ClusterSpec spec() {
+            return ctx.spec();
+          }
+
+          @Override
+          public List<Node> nodes() {
+            return ordered;
+          }
+
+          @Override
+          public NodeExecutor executor(Node node) {
+            return ctx.executor(node);
+          }
+
+          @Override
+          public java.time.Clock clock() {
+            return ctx.clock();
+          }
+
+          @Override
+          public io.github.multihead.plan.Sleeper sleeper() {
+            return ctx.sleeper();
+          }
+        });
       }
     };
   }

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * Directive names must be plain words.
  */
 final class RedisConfig {
-  private static final Pattern DIRECTIVE = Pattern.compile("[a-z][a-z0-9-]*");
+  private static final Pattern DIRECTIVE = Pattern.compile("[a-z][a-z0-9-]*( [a-z][a-z0-9-]*)*"); // "sentinel monitor"
   private static final Pattern BARE = Pattern.compile("[A-Za-z0-9_./:,@%+=\\-*]+");
 
   private final List<Object> lines = new ArrayList<>(); // String (rendered) or Object[]{directive, Secret}

@@ -1,6 +1,5 @@
 package io.github.multihead.services.redis;
 
-import io.github.multihead.MultiheadException;
 import io.github.multihead.exec.Command;
 import io.github.multihead.exec.Content;
 import io.github.multihead.exec.Node;
@@ -38,6 +37,17 @@ final class RedisPhase implements Phase {
   static final String RUNNING_STEP = "redis-server enabled and running";
   static final String RESTART = "restart redis-server";
   static final int CLUSTER_NODE_TIMEOUT_MS = 5000;
+  static final String SENTINEL = "redis-sentinel";
+  static final List<String> PACKAGES_WITH_SENTINEL = List.of("redis-server", "redis-tools", "redis-sentinel");
+  static final String DROP_IN_PATH = "/etc/systemd/system/redis-server.service.d/multihead.conf";
+  static final String DROP_IN_STEP = "redis-server drop-in";
+  /** Sentinel's CONFIG REWRITE (after a failover) must not edit the managed file: it fails, the runtime change stays. */
+  static final String DROP_IN = "# written by multihead: redis.conf is managed; Sentinel's CONFIG REWRITE must not edit it\n"
+      + "[Service]\nReadOnlyPaths=" + "/etc/redis/redis.conf" + "\n";
+  static final String DAEMON_RELOAD = "systemd daemon-reload";
+  static final String RESTART_SENTINEL = "restart redis-sentinel";
+  static final String SENTINEL_CONFIG_STEP = SentinelConfig.PATH + " (first write)";
+  static final String SENTINEL_RUNNING_STEP = "redis-sentinel enabled and running";
 
   /** How the redis controllers work together, by their number. */
   enum Topology {
@@ -80,10 +90,12 @@ final class RedisPhase implements Phase {
       case STANDALONE:
         return List.of(Stage.all("install and configure", Stage.Order.PARALLEL, this::steps));
       case PRIMARY_REPLICA:
-        // refused by a chooser: it runs before any step, so nothing is installed and the plan says STOPS
-        return List.of(Stage.one("primary/replica", context -> {
-          throw new MultiheadException(twoNodeRefusal(spec));
-        }, this::steps));
+        // the replica's REPLICAOF needs its redis restarted on our config first: the handlers of the
+        // "replica" stage do that, so replication and its sentinel come in a stage of their own
+        return List.of(
+            Stage.one("primary", new PrimaryChooser(spec), (s, n) -> replicatedSteps(s, n, n)),
+            Stage.rest("replica", Stage.Order.ONE_AT_A_TIME, this::steps),
+            Stage.rest("replication", Stage.Order.ONE_AT_A_TIME, (s, n) -> replicatedSteps(s, n, other(s, n))));
       default:
         return List.of(
             Stage.all("install and configure", Stage.Order.PARALLEL, this::steps),
@@ -91,20 +103,45 @@ final class RedisPhase implements Phase {
     }
   }
 
-  static String twoNodeRefusal(ClusterSpec spec) {
-    return "redis runs on exactly 2 controllers (" + spec.controllersWith(Service.REDIS).stream()
-        .map(Controller::hostname).collect(Collectors.joining(", ")) + ": controllers[].services.redis), which means "
-        + "primary/replica with Sentinel; this version does not deploy that mode yet — set services.redis on 1 "
-        + "controller (standalone) or on 3 or more (Redis Cluster)";
+  /** The other of the two redis controllers. */
+  static Node other(ClusterSpec spec, Node node) {
+    return Targets.controllersWith(spec, Service.REDIS).stream().filter(n -> !n.equals(node)).findFirst().orElseThrow();
+  }
+
+  /**
+   * Two redis controllers: on the primary its common steps, on the replica (whose common steps ran
+   * in the stage before) replication; then on both Sentinel watching {@code primary}.
+   */
+  List<Step> replicatedSteps(ClusterSpec spec, Node node, Node primary) {
+    Controller controller = spec.controller(node.hostname()).orElseThrow();
+    List<Step> steps = new ArrayList<>();
+    if (node.equals(primary)) {
+      steps.addAll(steps(spec, node));
+    } else {
+      steps.add(new ReplicaOfStep(spec, node, primary));
+    }
+    steps.add(Steps.command(SENTINEL_CONFIG_STEP,
+            SentinelConfig.write(SentinelConfig.render(spec, controller, primary.address())))
+        .unless(SentinelConfig.monitors()).dependsOn(PACKAGES_STEP).notifies(RESTART_SENTINEL));
+    steps.add(Steps.command(SENTINEL_RUNNING_STEP, Command.of("systemctl", "enable", "--now", SENTINEL).withSudo())
+        .unless(Command.shell("systemctl is-enabled --quiet \"$1\" && systemctl is-active --quiet \"$1\"", SENTINEL))
+        .dependsOn(PACKAGES_STEP));
+    return steps;
   }
 
   @Override
   public List<Step> steps(ClusterSpec spec, Node node) {
     Controller controller = spec.controller(node.hostname()).orElseThrow();
+    boolean replicated = Topology.of(spec) == Topology.PRIMARY_REPLICA;
+    List<String> packages = replicated ? PACKAGES_WITH_SENTINEL : PACKAGES;
     List<Step> steps = new ArrayList<>();
-    steps.add(Steps.command(PACKAGES_STEP, install(PACKAGES)).unless(installed(PACKAGES)));
+    steps.add(Steps.command(PACKAGES_STEP, install(packages)).unless(installed(packages)));
     steps.add(Steps.notifying(
         Steps.file(CONFIG_STEP, CONFIG_PATH, config(spec, controller), 0600, "redis:redis"), RESTART));
+    if (replicated) {
+      steps.add(Steps.notifying(Steps.file(DROP_IN_STEP, DROP_IN_PATH, Content.of(DROP_IN), 0644, "root:root"),
+          DAEMON_RELOAD, RESTART));
+    }
     steps.add(Steps.command(RUNNING_STEP, Command.of("systemctl", "enable", "--now", SERVICE).withSudo())
         .unless(Command.shell("systemctl is-enabled --quiet \"$1\" && systemctl is-active --quiet \"$1\"", SERVICE))
         .dependsOn(PACKAGES_STEP));
@@ -113,12 +150,27 @@ final class RedisPhase implements Phase {
 
   @Override
   public List<Step> handlers(ClusterSpec spec, Node node) {
-    // Skipped (once the engine asks a notified handler's check) when redis-server became active after
-    // the config file was last written: it already runs that file.
-    return List.of(Steps.command(RESTART, Command.of("systemctl", "restart", SERVICE).withSudo())
+    // The restart is skipped (a notified handler asks its check first) when redis-server became active
+    // after redis.conf and its drop-in were last written: it already runs them.
+    List<Step> handlers = new ArrayList<>();
+    boolean replicated = Topology.of(spec) == Topology.PRIMARY_REPLICA;
+    if (replicated) {
+      handlers.add(Steps.command(DAEMON_RELOAD, Command.of("systemctl", "daemon-reload").withSudo()));
+    }
+    handlers.add(restartHandler());
+    if (replicated) {
+      // Sentinel rewrites its file after it starts, so "started after the file changed" cannot tell: always run
+      handlers.add(Steps.command(RESTART_SENTINEL, Command.of("systemctl", "restart", SENTINEL).withSudo()));
+    }
+    return handlers;
+  }
+
+  private static Step restartHandler() {
+    return (Steps.command(RESTART, Command.of("systemctl", "restart", SERVICE).withSudo())
         .unless(Command.shell("[ \"$(systemctl is-active \"$1\")\" = active ] || exit 1; "
             + "t=$(systemctl show -p ActiveEnterTimestamp --value \"$1\"); [ -n \"$t\" ] || exit 1; "
-            + "[ \"$(date -d \"$t\" +%s)\" -gt \"$(stat -c %Y \"$2\")\" ]", SERVICE, CONFIG_PATH).withSudo()));
+            + "m=$(stat -c %Y -- \"$2\" \"$3\" 2>/dev/null | sort -n | tail -n 1); [ -n \"$m\" ] || exit 1; "
+            + "[ \"$(date -d \"$t\" +%s)\" -gt \"$m\" ]", SERVICE, CONFIG_PATH, DROP_IN_PATH).withSudo()));
   }
 
   /**

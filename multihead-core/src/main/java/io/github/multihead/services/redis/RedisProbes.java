@@ -57,6 +57,24 @@ final class RedisProbes {
         r -> ClusterNode.parseAll(r.stdout()));
   }
 
+  /** {@code INFO replication} of the redis on {@code node}. */
+  static Probe<ReplicationInfo> replication(Node node, int port, Secret password) {
+    return Probe.of("redis INFO replication", cli(node.address(), port, password, "INFO", "replication"),
+        r -> ReplicationInfo.parse(r.stdout()));
+  }
+
+  /** {@code SENTINEL CKQUORUM name} on the node's Sentinel: passes only on its {@code OK …} answer. */
+  static Probe<String> sentinelQuorum(Node node, Secret password) {
+    return Probe.of("Sentinel CKQUORUM", cli(node.address(), Redis.SENTINEL_PORT, password, "SENTINEL", "CKQUORUM",
+        SentinelConfig.MASTER_NAME), r -> {
+          String out = r.stdout().strip();
+          if (!out.startsWith("OK ")) {
+            throw new IllegalArgumentException("'" + (out.isEmpty() ? r.stderrTail() : out) + "'");
+          }
+          return out;
+        });
+  }
+
   /** {@code PING}: passes only on {@code PONG}. */
   static Probe<String> ping(Node node, int port, Secret password) {
     return Probe.of("redis PING", cli(node.address(), port, password, "PING"), RedisProbes::pong);

@@ -41,6 +41,10 @@ final class FakeRedis {
   final Map<String, Boolean> configured = new ConcurrentHashMap<>();
   final Map<String, Boolean> clusterMode = new ConcurrentHashMap<>();
   final Map<String, Integer> restarts = new ConcurrentHashMap<>();
+  final Map<String, Integer> sentinelRestarts = new ConcurrentHashMap<>();
+  final Map<String, Boolean> sentinelRunning = new ConcurrentHashMap<>();
+  /** host → the address it replicates from (absent: a master). */
+  final Map<String, String> replicaOf = new ConcurrentHashMap<>();
   final Map<String, String> store = new ConcurrentHashMap<>();
   volatile boolean created;
   volatile int formingPolls = 2;
@@ -61,10 +65,33 @@ final class FakeRedis {
       mock.on(host, argvContains("apt-get install")).respondWith(c -> {
         installed.put(host, true);
         running.put(host, true); // Debian's postinst starts it on the packaged config
+        if (c.argv().contains("redis-sentinel")) {
+          sentinelRunning.put(host, true);
+        }
         return CommandResult.success("Setting up redis-server (5:7.0.15-1~deb12u1) ...\n");
       });
-      mock.on(host, argvContains("systemctl is-enabled --quiet")).respondWith(
-          c -> CommandResult.of(installed.get(host) && running.get(host) ? 0 : 1, "", "", Duration.ZERO));
+      mock.on(host, argvContains("systemctl is-enabled --quiet")).respondWith(c -> {
+        boolean sentinel = c.argv().get(c.argv().size() - 1).equals("redis-sentinel");
+        boolean up = installed.get(host) && (sentinel ? sentinelRunning.getOrDefault(host, false) : running.get(host));
+        return CommandResult.of(up ? 0 : 1, "", "", Duration.ZERO);
+      });
+      mock.on(host, argvEquals("systemctl", "enable", "--now", "redis-sentinel")).respondWith(c -> {
+        sentinelRunning.put(host, true);
+        return CommandResult.success("");
+      });
+      mock.on(host, argvEquals("systemctl", "restart", "redis-sentinel")).respondWith(c -> {
+        sentinelRestarts.merge(host, 1, Integer::sum);
+        sentinelRunning.put(host, true);
+        return CommandResult.success("");
+      });
+      mock.on(host, argvEquals("systemctl", "daemon-reload")).respond(0, "");
+      mock.on(host, argvContains(SentinelConfig.WRITE)).respondWith(c -> {
+        mock.file(host, SentinelConfig.PATH, stdin(c));
+        return CommandResult.success("");
+      });
+      mock.on(host, argvContains("grep -q \"^sentinel monitor $1 \"")).respondWith(c -> CommandResult.of(
+          mock.file(host, SentinelConfig.PATH).orElse("").contains("\nsentinel monitor multihead ") ? 0 : 1, "", "",
+          Duration.ZERO));
       mock.on(host, argvEquals("systemctl", "enable", "--now", "redis-server")).respondWith(c -> {
         running.put(host, true);
         return CommandResult.success("");
@@ -134,8 +161,29 @@ final class FakeRedis {
     if (!ip.equals(node.address())) {
       return CommandResult.of(1, "", "Could not connect to Redis at " + ip + ":" + port + ": No route to host", Duration.ZERO);
     }
+    if (port.equals("26379")) {
+      boolean ours = sentinelRestarts.getOrDefault(host, 0) > 0
+          && mock.file(host, SentinelConfig.PATH).orElse("").contains("sentinel monitor multihead ");
+      if (!ours || !args.equals(List.of("SENTINEL", "CKQUORUM", "multihead"))) {
+        return CommandResult.success("ERR No such master with that name\n");
+      }
+      return CommandResult.success("OK 2 usable Sentinels. Quorum and failover authorization can be reached\n");
+    }
     if (args.get(0).equals("-c")) {
       args.remove(0);
+    }
+    if (args.equals(List.of("INFO", "replication"))) {
+      String master = replicaOf.get(host);
+      if (master != null) {
+        return CommandResult.success(String.join("\r\n", "# Replication", "role:slave", "master_host:" + master,
+            "master_port:6379", "master_link_status:up", "master_last_io_seconds_ago:1", "connected_slaves:0", "") );
+      }
+      long replicas = replicaOf.values().stream().filter(node.address()::equals).count();
+      return CommandResult.success(String.join("\r\n", "# Replication", "role:master", "connected_slaves:" + replicas, ""));
+    }
+    if (args.get(0).equals("REPLICAOF")) {
+      replicaOf.put(host, args.get(1));
+      return CommandResult.success("OK\n");
     }
     if (args.get(0).equals("CLUSTER") && !clusterMode.get(host)) {
       return CommandResult.of(1, "ERR This instance has cluster support disabled\n", "", Duration.ZERO);
@@ -161,7 +209,7 @@ final class FakeRedis {
       default:
         break;
     }
-    if (!created) {
+    if (clusterMode.get(host) && !created) {
       return CommandResult.success("CLUSTERDOWN Hash slot not served\n");
     }
     switch (args.get(0)) {

@@ -106,26 +106,6 @@ class RedisPhaseTest {
   }
 
   @Test
-  void twoRedisControllersAreRefusedBeforeAnythingChanges() {
-    String yaml = TestSpecs.seedYaml().replaceFirst("(?s)(hostname: server3.*?)redis: true", "$1redis: false");
-    ClusterSpec spec = SpecLoader.create().environment(TestSpecs.SEED_ENV).parse(yaml, "two.yaml");
-    assertEquals(List.of("server1", "server2"),
-        spec.controllersWith(Service.REDIS).stream().map(Controller::hostname).collect(Collectors.toList()));
-    FakeRedis world = new FakeRedis(spec, "Redis123!@#");
-    RunFailedException e = assertThrows(RunFailedException.class, () -> cluster(world).deploy());
-    assertEquals("phase 3 'Redis', stage 'primary/replica': redis runs on exactly 2 controllers (server1, server2: "
-        + "controllers[].services.redis), which means primary/replica with Sentinel; this version does not deploy that "
-        + "mode yet — set services.redis on 1 controller (standalone) or on 3 or more (Redis Cluster)", e.getMessage());
-    assertTrue(world.mock.history().isEmpty(), world.mock.history().toString());
-    assertTrue(cluster(world).plan().toText().contains("STOPS — phase 3 'Redis', stage 'primary/replica': redis runs on "
-        + "exactly 2 controllers"));
-    HealthResult verdict = Redis.create().verification(spec).get(0).probe(world.context());
-    assertFalse(verdict.passed());
-    assertEquals(Map.of(6379, Set.of("redis-server"), 26379, Set.of("redis-sentinel", "redis-server")),
-        Redis.create().ports(spec, spec.controllers().get(0)));
-  }
-
-  @Test
   void oneRedisControllerIsAStandaloneServer() {
     String yaml = TestSpecs.seedYaml().replaceFirst("(?s)(hostname: server2.*?)redis: true", "$1redis: false")
         .replaceFirst("(?s)(hostname: server3.*?)redis: true", "$1redis: false");
@@ -133,8 +113,6 @@ class RedisPhaseTest {
     FakeRedis world = new FakeRedis(spec, "Redis123!@#");
     world.mock.on("server1", io.github.multihead.testing.CommandMatchers.argvContains("PING"))
         .respondWith(c -> io.github.multihead.exec.CommandResult.success("PONG\n"));
-    world.created = true; // a standalone server answers SET/GET/DEL (the fake needs no --cluster create for that)
-    world.formingPolls = 0;
     RunReport first = cluster(world).deploy();
     assertEquals(3, first.changed(), changed(first));
     assertFalse(world.mock.file("server1", RedisPhase.CONFIG_PATH).orElseThrow().contains("cluster-"));
