@@ -21,9 +21,11 @@ import java.util.Set;
  *       the evidence each node reports (an existing cluster's member, else the VIP owner, else the
  *       highest priority); two different clusters, or a node outside the existing one, stop the
  *       run before anything changes;
- *   <li>one: a standalone server;
- *   <li>exactly two (primary/replica with Sentinel): refused in this version, with a message
- *       naming the setting.
+ *   <li>exactly two: primary/replica with Sentinel on both (quorum 2); the primary is the one
+ *       the sentinels (or the servers' replication) name, else the VIP owner, else the highest
+ *       priority. With two sentinels a failover happens when the primary's redis dies while both
+ *       nodes live, never on the loss of a whole node (no majority left) — and never a split brain;
+ *   <li>one: a standalone server.
  * </ul>
  *
  * <p>{@code redis.password} is {@code requirepass} and {@code masterauth}; it reaches the nodes only

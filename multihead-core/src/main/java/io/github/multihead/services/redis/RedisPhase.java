@@ -23,8 +23,9 @@ import java.util.stream.Collectors;
  * Phase 3: on every controller that runs redis, the packages, {@code /etc/redis/redis.conf}
  * (replaced whole, 0600 redis:redis, restarting redis-server when it changes) and the service
  * enabled and running; then, with three or more redis controllers, the Redis Cluster created once
- * on the node {@link ClusterChooser} picks. One redis controller is a standalone server; exactly
- * two are refused (primary/replica + Sentinel is not implemented yet) before anything changes.
+ * on the node {@link ClusterChooser} picks; with exactly two, the primary {@link PrimaryChooser}
+ * picks, the other made its replica at run time, and Sentinel on both. One redis controller is a
+ * standalone server.
  */
 final class RedisPhase implements Phase {
   static final String NAME = "Redis";
