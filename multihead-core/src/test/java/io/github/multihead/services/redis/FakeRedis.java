@@ -167,7 +167,7 @@ final class FakeRedis {
       if (!ours || !args.equals(List.of("SENTINEL", "CKQUORUM", "multihead"))) {
         return CommandResult.success("ERR No such master with that name\n");
       }
-      return CommandResult.success("OK 2 usable Sentinels. Quorum and failover authorization can be reached\n");
+      return CommandResult.success(fixture("sentinel-ckquorum.txt"));
     }
     if (args.get(0).equals("-c")) {
       args.remove(0);

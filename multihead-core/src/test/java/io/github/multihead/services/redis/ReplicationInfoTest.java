@@ -24,6 +24,15 @@ class ReplicationInfoTest {
   }
 
   @Test
+  void sentinelsQuorumAnswer() {
+    io.github.multihead.exec.Node n = io.github.multihead.exec.Node.of("n", "10.0.0.1");
+    assertTrue(RedisProbes.sentinelQuorum(n, io.github.multihead.spec.Secret.of("x"))
+        .parse(io.github.multihead.exec.CommandResult.success(fixture("sentinel-ckquorum.txt"))).startsWith("OK 2 usable"));
+    assertThrows(IllegalArgumentException.class, () -> RedisProbes.sentinelQuorum(n, io.github.multihead.spec.Secret.of("x"))
+        .parse(io.github.multihead.exec.CommandResult.success(fixture("noauth.txt"))));
+  }
+
+  @Test
   void anErrorReplyIsNotReplicationInfo() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ReplicationInfo.parse(fixture("noauth.txt")));
     assertEquals("no role in the reply: 'NOAUTH Authentication required.'", e.getMessage());
