@@ -84,5 +84,46 @@ class RedisSentinelE2E {
     assertTrue(again.choices().get(0).startsWith("phase 3 'primary': node1 (the sentinels name node1 as the primary"),
         again.choices().toString());
     assertFalse(Files.readString(journal).contains(password), "the redis password is in the journal");
+
+    // failover drill: stop redis on the primary; both sentinels live, so they promote node2, and
+    // Sentinel's CONFIG REWRITE cannot touch the managed redis.conf (read-only to the service)
+    Node node1 = lab.node(1);
+    Node node2 = lab.node(2);
+    NodeExecutor x1 = lab.transport().executor(node1);
+    NodeExecutor x2 = lab.transport().executor(node2);
+    Command stamp = Command.of("stat", "-c", "%Y %s", "/etc/redis/redis.conf");
+    String before = x2.run(stamp).stdout();
+    long t2 = System.nanoTime();
+    assertEquals(0, x1.run(Command.of("systemctl", "stop", "redis-server")).exitCode());
+    await("node2 promoted", () -> x2.run(RedisE2E.cli(lab, node2, "INFO", "replication")).stdout().contains("role:master"));
+    long failoverMillis = (System.nanoTime() - t2) / 1_000_000;
+    assertEquals(0, x1.run(Command.of("systemctl", "start", "redis-server")).exitCode());
+    await("node1 converted to a replica of node2", () -> {
+      String info = x1.run(RedisE2E.cli(lab, node1, "INFO", "replication")).stdout();
+      return info.contains("role:slave") && info.contains("master_host:" + node2.address()) && info.contains("master_link_status:up");
+    });
+    assertEquals(before, x2.run(stamp).stdout(), "Sentinel's CONFIG REWRITE changed the managed redis.conf");
+    RedisE2E.write("sentinel-failover.txt", "failover after stopping the primary: " + failoverMillis + " ms\n"
+        + x2.run(Command.of("sh", "-c", "grep -i -E 'rewrite|MASTER MODE|Sentinel' /var/log/redis/redis-server.log | tail -n 20")).stdout()
+        + "--- sentinel log node2\n"
+        + x2.run(Command.of("sh", "-c", "tail -n 30 /var/log/redis/redis-sentinel.log")).stdout());
+
+    RunReport afterFailover = cluster.deploy(DeployOptions.onlyPhase(3));
+    assertEquals(0, afterFailover.changed(), afterFailover.events().stream().filter(StepEvent::changed)
+        .map(Object::toString).collect(Collectors.joining("\n")));
+    assertTrue(afterFailover.choices().get(0).startsWith("phase 3 'primary': node2 (the sentinels name node2 as the primary"),
+        afterFailover.choices().toString());
+    assertTrue(afterFailover.postconditions().stream().allMatch(p -> p.result().passed()),
+        afterFailover.postconditions().toString());
+  }
+
+  private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + 90_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within 90 s: " + what);
+      }
+      Thread.sleep(500);
+    }
   }
 }
