@@ -23,8 +23,13 @@ public final class Phases {
     return io.github.multihead.services.Services.galera().phase();
   }
 
+  /** Phase 3: Redis, created once on a node chosen from evidence. */
+  public static Phase redis() {
+    return io.github.multihead.services.Services.redis().phase();
+  }
+
   /** Every built-in phase that exists in this version, in order. */
   public static List<Phase> standard() {
-    return List.of(preflight(), glusterfs(), galera());
+    return List.of(preflight(), glusterfs(), galera(), redis());
   }
 }

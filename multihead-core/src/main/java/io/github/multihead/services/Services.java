@@ -18,9 +18,14 @@ public final class Services {
     return Galera.create();
   }
 
+  /** Redis (phase 3): a Redis Cluster on 3 or more nodes, primary/replica + Sentinel on 2, standalone on 1. */
+  public static ManagedService redis() {
+    return io.github.multihead.services.redis.Redis.create();
+  }
+
   /** Every built-in service that is proven end to end in this version, in phase order. */
   public static List<ManagedService> standard() {
-    return List.of(glusterfs(), galera());
+    return List.of(glusterfs(), galera(), redis());
   }
 
   /** Every built-in service home, proven end to end or not yet in {@link #standard()}. */

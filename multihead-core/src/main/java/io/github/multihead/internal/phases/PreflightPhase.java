@@ -213,12 +213,6 @@ public final class PreflightPhase implements Phase {
         ports.putAll(service.ports(spec, c)); // each service's home knows its ports
       }
     }
-    if (c.runs(Service.REDIS)) {
-      int p = spec.redis().port();
-      ports.put(p, Set.of("redis-server"));
-      ports.put(p + 10000, Set.of("redis-server"));
-      ports.put(26379, Set.of("redis-sentinel", "redis-server"));
-    }
     if (c.runs(Service.SLURM)) {
       ports.put(6817, Set.of("slurmctld"));
       ports.put(6819, Set.of("slurmdbd"));

@@ -284,10 +284,6 @@ public final class SpecRules {
         findings.add(new Finding(f.error() ? Severity.ERROR : Severity.WARNING, f.path(), f.message(), List.of(services)));
       }
     }
-    long redis = controllers.stream().filter(c -> c.runs(Service.REDIS)).count();
-    if (redis == 1) {
-      findings.add(Finding.warning("controllers", "only one controller runs redis: it has no failover", services));
-    }
     if (controllers.size() == 1) {
       findings.add(Finding.warning("controllers", "one controller only: nothing is highly available"));
     }

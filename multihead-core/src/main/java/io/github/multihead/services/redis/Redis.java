@@ -89,6 +89,14 @@ public final class Redis implements ManagedService {
    * and the same key round trip).
    */
   @Override
+  public List<Finding> check(ClusterSpec spec) {
+    if (spec.controllersWith(Service.REDIS).size() == 1) {
+      return List.of(Finding.warning("controllers", "only one controller runs redis: it has no failover"));
+    }
+    return List.of();
+  }
+
+  @Override
   public List<HealthCheck> verification(ClusterSpec spec) {
     return RedisChecks.of(spec, Duration.ofSeconds(10));
   }

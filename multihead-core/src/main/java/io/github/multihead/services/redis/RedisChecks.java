@@ -74,6 +74,11 @@ final class RedisChecks {
     String name = "a key set through one node is read through every node";
     return new HealthCheck() {
       @Override
+      public boolean writesTestData() {
+        return true;
+      }
+
+      @Override
       public String name() {
         return name;
       }
