@@ -200,4 +200,47 @@ class KeepalivedE2E {
     }
     awaitHolder(lab, "node1", System.nanoTime(), Duration.ofSeconds(20));
   }
+
+  @Test
+  @Order(5)
+  void aRotatedVrrpPasswordReloadsEveryNodeOnceAndTheVipStaysOnTheOwner(LabCluster lab) throws Exception {
+    io.github.multihead.spec.ClusterSpec rotated = io.github.multihead.spec.ClusterSpec.builder().from(lab.spec())
+        .network(io.github.multihead.spec.NetworkSettings.builder().from(lab.spec().network())
+            .vrrpPassword(io.github.multihead.spec.Secret.of("e2e-Vr-" + Long.toHexString(System.nanoTime()))).build())
+        .build();
+    for (io.github.multihead.spec.ClusterSpec spec : List.of(rotated, lab.spec())) {
+      List<String> off = java.util.Collections.synchronizedList(new ArrayList<>());
+      java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+      int[] samples = {0};
+      long t0 = System.nanoTime();
+      Thread sampler = new Thread(() -> {
+        while (!stop.get()) {
+          List<String> h = holders(lab);
+          samples[0]++;
+          if (!h.equals(List.of("node1"))) {
+            off.add(String.format("%.2f s: %s", (System.nanoTime() - t0) / 1e9, h));
+          }
+        }
+      }, "vip-sampler");
+      sampler.setDaemon(true);
+      sampler.start();
+      RunReport change;
+      try {
+        change = Cluster.builder().spec(spec).transport(lab.transport())
+            .phases(List.of(Phases.preflight(), Keepalived.create().phase())).journal(JOURNAL).build().deploy();
+        Thread.sleep(6000);
+      } finally {
+        stop.set(true);
+        sampler.join(10_000);
+      }
+      List<String> changed = change.events().stream().filter(StepEvent::changed).map(e -> e.node() + " " + e.step()).sorted()
+          .collect(Collectors.toList());
+      System.out.printf("[figures] VRRP password %s: %.1f s; %s; holder samples %d, not only node1 in %d: %s%n",
+          spec == rotated ? "rotated" : "restored", (System.nanoTime() - t0) / 1e9 - 6, change.summary(), samples[0], off.size(), off);
+      assertEquals(List.of("node1 keepalived.conf", "node1 reload keepalived", "node2 keepalived.conf", "node2 reload keepalived",
+          "node3 keepalived.conf", "node3 reload keepalived"), changed);
+      assertTrue(samples[0] > 10, "sampled " + samples[0]);
+      assertEquals(List.of(), off, "the VIP left the owner, or was on two nodes, during the reload");
+    }
+  }
 }

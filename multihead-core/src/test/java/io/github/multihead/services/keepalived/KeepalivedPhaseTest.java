@@ -112,6 +112,12 @@ class KeepalivedPhaseTest {
     assertEquals(-21, KeepalivedConfig.weight(spec));
     assertTrue(100 + KeepalivedConfig.weight(spec) < 80);
     assertEquals(List.of("mariadb"), KeepalivedConfig.criticalUnits(spec.controller("server1").orElseThrow()));
+    // a controller that runs none of the critical services tracks nothing (and its priority stays)
+    io.github.multihead.spec.Controller plain = io.github.multihead.spec.Controller.builder().from(spec.controller("server2").orElseThrow())
+        .services(java.util.EnumSet.of(Service.KEEPALIVED)).build();
+    assertEquals(List.of(), KeepalivedConfig.criticalUnits(plain));
+    String conf = KeepalivedConfig.config(spec, plain).redacted();
+    assertFalse(conf.contains("vrrp_script") || conf.contains("track_script"), conf);
   }
 
   @Test
