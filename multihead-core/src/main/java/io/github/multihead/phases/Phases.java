@@ -13,6 +13,11 @@ public final class Phases {
     return new PreflightPhase();
   }
 
+  /** Phase 1: GlusterFS, the pool probed from a member chosen from evidence, a replica volume, mounts. */
+  public static Phase glusterfs() {
+    return io.github.multihead.services.Services.glusterfs().phase();
+  }
+
   /** Phase 2: MariaDB Galera, bootstrapped from evidence, joiners one at a time. */
   public static Phase galera() {
     return io.github.multihead.services.Services.galera().phase();
@@ -20,6 +25,6 @@ public final class Phases {
 
   /** Every built-in phase that exists in this version, in order. */
   public static List<Phase> standard() {
-    return List.of(preflight(), galera());
+    return List.of(preflight(), glusterfs(), galera());
   }
 }

@@ -11,6 +11,15 @@ public interface HealthCheck {
   /** Shown in reports. */
   String name();
 
+  /**
+   * True for a check that writes test data (a row, a file, a key) to prove a data path, and removes
+   * it again. Online plans, which may only read, do not run such checks: they show them as "checked
+   * after the phase".
+   */
+  default boolean writesTestData() {
+    return false;
+  }
+
   /** Probes once. Never throws for an unhealthy cluster: that is a failed result. */
   HealthResult probe(HealthContext context);
 

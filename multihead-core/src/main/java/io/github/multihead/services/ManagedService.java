@@ -39,4 +39,29 @@ public interface ManagedService {
    * what {@code Cluster.verify()} runs. Test data they create is removed again.
    */
   List<HealthCheck> verification(ClusterSpec spec);
+
+  /**
+   * What this service finds wrong or risky in its part of the spec (a replica count above the node
+   * count, an even Galera node count), each at a YAML path. Validation runs this for every spec,
+   * from YAML or built in code, together with the general rules.
+   */
+  default List<Finding> check(ClusterSpec spec) {
+    return List.of();
+  }
+
+  /** A service's validation finding: an error or a warning, at a YAML path, in one line. */
+  record Finding(boolean error, String path, String message) {
+    public Finding {
+      java.util.Objects.requireNonNull(path, "path");
+      java.util.Objects.requireNonNull(message, "message");
+    }
+
+    public static Finding error(String path, String message) {
+      return new Finding(true, path, message);
+    }
+
+    public static Finding warning(String path, String message) {
+      return new Finding(false, path, message);
+    }
+  }
 }

@@ -8,6 +8,11 @@ import java.util.Optional;
 public final class Services {
   private Services() {}
 
+  /** GlusterFS (phase 1): the replicated volume, FUSE-mounted on every controller. */
+  public static ManagedService glusterfs() {
+    return io.github.multihead.services.glusterfs.GlusterFs.create();
+  }
+
   /** MariaDB Galera (phase 2). */
   public static ManagedService galera() {
     return Galera.create();
@@ -15,7 +20,12 @@ public final class Services {
 
   /** Every built-in service that is proven end to end in this version, in phase order. */
   public static List<ManagedService> standard() {
-    return List.of(galera());
+    return List.of(glusterfs(), galera());
+  }
+
+  /** Every built-in service home, proven end to end or not yet in {@link #standard()}. */
+  public static List<ManagedService> builtIn() {
+    return standard();
   }
 
   /** The built-in service with this id ({@code galera}, …). */

@@ -334,7 +334,7 @@ public final class Engine {
       }
       for (HealthCheck check : phase.postconditions(spec)) {
         Optional<HealthResult> result = Optional.empty();
-        if (!offline && phaseSettled) {
+        if (!offline && phaseSettled && !check.writesTestData()) {
           result = Optional.of(probePostcondition(check, healthContext(targets, true)));
         }
         checks.add(new PlannedCheck(phase.number(), check.name(), result));
@@ -553,6 +553,19 @@ public final class Engine {
     run.choices.addAll(stagePlan.choices);
     AtomicReference<MultiheadException> stop = new AtomicReference<>();
     Map<Node, NodeState> states = new ConcurrentHashMap<>();
+    try {
+      runStages(phase, stages, stagePlan, options, stop, states, run);
+    } finally {
+      forEachNode(new ArrayList<>(states.keySet()), true, node -> {
+        appendNodeLog(node, states.get(node).logged);
+        return null;
+      });
+    }
+    return stop.get();
+  }
+
+  private void runStages(Phase phase, List<Stage> stages, StagePlan stagePlan, DeployOptions options,
+      AtomicReference<MultiheadException> stop, Map<Node, NodeState> states, Run run) {
     for (Stage stage : stages) {
       List<Node> nodes = stagePlan.nodes.get(stage);
       if (nodes.isEmpty()) {
@@ -579,10 +592,9 @@ public final class Engine {
         }
       }
       if (stop.get() != null) {
-        return stop.get();
+        return;
       }
     }
-    return null;
   }
 
   /** One node's progress through a phase: steps' dependencies, notified and run handlers, its log. */
@@ -613,7 +625,7 @@ public final class Engine {
 
     MultiheadException runStage(Stage stage, DeployOptions options, AtomicReference<MultiheadException> stop) {
       this.stop = stop;
-      List<StepEvent> mine = new ArrayList<>();
+      List<StepEvent> mine = logged;
       try {
         List<Step> steps = stage.steps(spec, node);
         checkNotifies(phase, node, steps, handlers);
@@ -655,12 +667,12 @@ public final class Engine {
         return null;
       } catch (MultiheadException e) {
         return sanitize(phase, node, "handlers", e);
-      } finally {
-        appendNodeLog(node, mine);
       }
     }
 
     private StepFailedException lastFailure; // set by runStep when it returns a FAILED event
+    /** This node's events of the phase, appended to its log once the phase ends (one command). */
+    final List<StepEvent> logged = new ArrayList<>();
     private AtomicReference<MultiheadException> stop;
 
     private StepEvent runStep(Stage stage, Step step, boolean handler, DeployOptions options, String handlerReason) {

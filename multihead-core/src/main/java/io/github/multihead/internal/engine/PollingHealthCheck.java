@@ -27,6 +27,11 @@ public final class PollingHealthCheck implements HealthCheck {
   }
 
   @Override
+  public boolean writesTestData() {
+    return delegate.writesTestData();
+  }
+
+  @Override
   public HealthResult probe(HealthContext context) {
     Instant deadline = context.clock().instant().plus(timeout);
     int attempts = 0;

@@ -219,10 +219,6 @@ public final class PreflightPhase implements Phase {
       ports.put(p + 10000, Set.of("redis-server"));
       ports.put(26379, Set.of("redis-sentinel", "redis-server"));
     }
-    if (c.runs(Service.GLUSTERFS)) {
-      ports.put(24007, Set.of("glusterd"));
-      ports.put(24008, Set.of("glusterd"));
-    }
     if (c.runs(Service.SLURM)) {
       ports.put(6817, Set.of("slurmctld"));
       ports.put(6819, Set.of("slurmdbd"));

@@ -278,16 +278,11 @@ public final class SpecRules {
       findings.add(Finding.warning("controllers",
           "no vip_owner: the keepalived controller with the highest priority will own the VIP", services));
     }
-    long gluster = controllers.stream().filter(c -> c.runs(Service.GLUSTERFS)).count();
-    int replica = spec.gluster().replicaCount();
-    if (gluster > 0 && replica > gluster) {
-      error("storage.gluster.replica_count", "replica_count " + replica + " is more than the " + gluster
-          + " controllers that run glusterfs", services);
-    }
-    long galera = controllers.stream().filter(c -> c.runs(Service.MARIADB)).count();
-    if (galera > 0 && galera % 2 == 0) {
-      findings.add(Finding.warning("controllers", galera + " MariaDB Galera nodes: an even count risks split brain "
-          + "(no majority after a partition); use an odd number", services));
+    // each service's own rules live in its home (one home per service)
+    for (io.github.multihead.services.ManagedService service : io.github.multihead.services.Services.builtIn()) {
+      for (io.github.multihead.services.ManagedService.Finding f : service.check(spec)) {
+        findings.add(new Finding(f.error() ? Severity.ERROR : Severity.WARNING, f.path(), f.message(), List.of(services)));
+      }
     }
     long redis = controllers.stream().filter(c -> c.runs(Service.REDIS)).count();
     if (redis == 1) {

@@ -86,6 +86,16 @@ public final class Galera implements ManagedService {
   }
 
   @Override
+  public List<Finding> check(ClusterSpec spec) {
+    long nodes = spec.controllersWith(Service.MARIADB).size();
+    if (nodes > 0 && nodes % 2 == 0) {
+      return List.of(Finding.warning("controllers", nodes + " MariaDB Galera nodes: an even count risks split brain "
+          + "(no majority after a partition); use an odd number"));
+    }
+    return List.of();
+  }
+
+  @Override
   public List<HealthCheck> verification(ClusterSpec spec) {
     return GaleraPhase.checks(spec);
   }

@@ -83,7 +83,7 @@ final class GaleraSteps {
 
       @Override
       public List<String> preview(StepContext ctx) {
-        return List.of("sudo systemctl stop mariadb; mark grastate.dat safe_to_bootstrap; galera_new_cluster; wait for Synced");
+        return List.of("(as root) systemctl stop mariadb; mark grastate.dat safe_to_bootstrap; galera_new_cluster; wait for Synced");
       }
     };
   }
@@ -112,7 +112,7 @@ final class GaleraSteps {
 
       @Override
       public List<String> preview(StepContext ctx) {
-        return List.of("sudo systemctl restart mariadb; wait for Synced");
+        return List.of("(as root) systemctl restart mariadb; wait for Synced");
       }
     };
   }
@@ -150,7 +150,7 @@ final class GaleraSteps {
 
       @Override
       public List<String> preview(StepContext ctx) {
-        return List.of("sudo systemctl restart mariadb; wait for Synced");
+        return List.of("(as root) systemctl restart mariadb; wait for Synced");
       }
     };
   }

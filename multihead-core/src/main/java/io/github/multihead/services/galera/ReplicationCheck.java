@@ -20,6 +20,11 @@ final class ReplicationCheck implements HealthCheck {
   static final String DATABASE = "multihead_check";
 
   @Override
+  public boolean writesTestData() {
+    return true;
+  }
+
+  @Override
   public String name() {
     return "a row written on one node is read on every other";
   }

@@ -53,6 +53,14 @@ final class DeployCommand implements Callable<Integer> {
       }
 
       @Override
+      public void stageStarted(int phaseNumber, String stage, List<String> nodes, String reason) {
+        if (!reason.equals("every target")) { // a node chosen from evidence: say which and why
+          out.println("  stage '" + stage + "' on " + String.join(", ", nodes) + ": " + reason);
+          out.flush();
+        }
+      }
+
+      @Override
       public synchronized void stepFinished(StepEvent e) {
         boolean quiet = e.outcome() == StepEvent.Outcome.UNCHANGED || e.outcome() == StepEvent.Outcome.PASSED;
         if (verbose || !quiet) {

@@ -1,0 +1,101 @@
+package io.github.multihead.services.glusterfs;
+
+import io.github.multihead.plan.HealthCheck;
+import io.github.multihead.plan.Phase;
+import io.github.multihead.services.ManagedService;
+import io.github.multihead.spec.ClusterSpec;
+import io.github.multihead.spec.Controller;
+import io.github.multihead.spec.Service;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * GlusterFS: one replicated volume ({@code storage.gluster}) over a directory brick on every
+ * controller with {@code services.glusterfs}, FUSE-mounted on each of them with an
+ * {@code /etc/fstab} line. Phase 1, id {@code glusterfs}.
+ *
+ * <pre>{@code
+ * ManagedService gluster = GlusterFs.create();
+ * Cluster cluster = Cluster.builder().spec(spec).transport(transport)
+ *     .phases(List.of(Phases.preflight(), gluster.phase())).build();
+ * }</pre>
+ */
+public final class GlusterFs implements ManagedService {
+  /**
+   * The lowest port glusterd gives a brick process ({@code glusterfsd}): {@code base-port} of
+   * {@code /etc/glusterfs/glusterd.vol}, default 49152. For firewall rules.
+   */
+  public static final int BRICK_PORT_MIN = 49152;
+
+  /**
+   * The highest brick port: {@code max-port} of Debian's {@code glusterd.vol}. glusterd 10 picks a
+   * random free port in the range for each brick (52438, 54331 and 55917 on the lab).
+   */
+  public static final int BRICK_PORT_MAX = 60999;
+
+  private GlusterFs() {}
+
+  public static GlusterFs create() {
+    return new GlusterFs();
+  }
+
+  @Override
+  public String id() {
+    return "glusterfs";
+  }
+
+  @Override
+  public Service service() {
+    return Service.GLUSTERFS;
+  }
+
+  @Override
+  public Phase phase() {
+    return new GlusterPhase();
+  }
+
+  /**
+   * glusterd's 24007 (management; clients fetch the volume layout there) and 24008 (management over
+   * RDMA in older releases; glusterd 10 does not listen on it, but nothing else may hold it).
+   *
+   * <p>Brick ports are not in this map: glusterd picks any free port between {@link
+   * #BRICK_PORT_MIN} and {@link #BRICK_PORT_MAX}, so another listener in that range is no conflict,
+   * and the range lies inside Linux's ephemeral ports (32768–60999).
+   */
+  @Override
+  public Map<Integer, Set<String>> ports(ClusterSpec spec, Controller controller) {
+    Map<Integer, Set<String>> ports = new LinkedHashMap<>();
+    if (controller.runs(Service.GLUSTERFS)) {
+      ports.put(24007, Set.of("glusterd"));
+      ports.put(24008, Set.of("glusterd"));
+    }
+    return ports;
+  }
+
+  /**
+   * Every peer connected on every node, the volume started, every brick online, mounted on every
+   * node, and a file written through one node's mount read through every other (then removed).
+   */
+  @Override
+  public List<Finding> check(ClusterSpec spec) {
+    long nodes = spec.controllersWith(Service.GLUSTERFS).size();
+    int replica = spec.gluster().replicaCount();
+    if (nodes > 0 && replica > nodes) {
+      return List.of(Finding.error("storage.gluster.replica_count", "replica_count " + replica + " is more than the " + nodes
+          + " controllers that run glusterfs"));
+    }
+    return List.of();
+  }
+
+  @Override
+  public List<HealthCheck> verification(ClusterSpec spec) {
+    return GlusterPhase.checks(spec);
+  }
+
+  @Override
+  public String toString() {
+    return "GlusterFs[phase 1 'glusterfs']";
+  }
+}

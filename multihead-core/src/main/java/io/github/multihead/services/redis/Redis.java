@@ -1,0 +1,100 @@
+package io.github.multihead.services.redis;
+
+import io.github.multihead.plan.HealthCheck;
+import io.github.multihead.plan.Phase;
+import io.github.multihead.services.ManagedService;
+import io.github.multihead.spec.ClusterSpec;
+import io.github.multihead.spec.Controller;
+import io.github.multihead.spec.Service;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Redis on the controllers whose {@code services.redis} is true: phase 3 ({@code redis}).
+ *
+ * <ul>
+ *   <li>three or more redis controllers: a Redis Cluster over all of them (no replicas), all 16384
+ *       slots covered, created once by {@code redis-cli --cluster create} on a node chosen from
+ *       the evidence each node reports (an existing cluster's member, else the VIP owner, else the
+ *       highest priority); two different clusters, or a node outside the existing one, stop the
+ *       run before anything changes;
+ *   <li>exactly two: primary/replica with Sentinel on both (quorum 2); the primary is the one
+ *       the sentinels (or the servers' replication) name, else the VIP owner, else the highest
+ *       priority. With two sentinels a failover happens when the primary's redis dies while both
+ *       nodes live, never on the loss of a whole node (no majority left) — and never a split brain;
+ *   <li>one: a standalone server.
+ * </ul>
+ *
+ * <p>{@code redis.password} is {@code requirepass} and {@code masterauth}; it reaches the nodes only
+ * in {@code /etc/redis/redis.conf} (mode 0600, {@code redis:redis}) and on {@code redis-cli}'s stdin.
+ * Redis binds the node's cluster address only, with {@code protected-mode yes}.
+ *
+ * <pre>{@code
+ * Cluster cluster = Cluster.builder().spec(spec).transport(transport)
+ *     .phases(List.of(Phases.preflight(), Redis.create().phase())).build();
+ * }</pre>
+ */
+public final class Redis implements ManagedService {
+  /** The port of Sentinel, when two redis controllers run primary/replica. */
+  static final int SENTINEL_PORT = 26379;
+
+  private Redis() {}
+
+  public static Redis create() {
+    return new Redis();
+  }
+
+  @Override
+  public String id() {
+    return "redis";
+  }
+
+  @Override
+  public Service service() {
+    return Service.REDIS;
+  }
+
+  @Override
+  public Phase phase() {
+    return new RedisPhase();
+  }
+
+  /**
+   * {@code redis.port}; in a Redis Cluster also its cluster bus (port + 10000); with two redis
+   * controllers Sentinel's 26379. A standalone server opens no bus port.
+   */
+  @Override
+  public Map<Integer, Set<String>> ports(ClusterSpec spec, Controller controller) {
+    Map<Integer, Set<String>> ports = new LinkedHashMap<>();
+    if (!controller.runs(Service.REDIS)) {
+      return ports;
+    }
+    int port = spec.redis().port();
+    ports.put(port, Set.of("redis-server"));
+    RedisPhase.Topology topology = RedisPhase.Topology.of(spec);
+    if (topology == RedisPhase.Topology.CLUSTER) {
+      ports.put(port + 10000, Set.of("redis-server"));
+    } else if (topology == RedisPhase.Topology.PRIMARY_REPLICA) {
+      ports.put(SENTINEL_PORT, Set.of("redis-sentinel", "redis-server"));
+    }
+    return ports;
+  }
+
+  /**
+   * The seed's Test 3: cluster state ok with all 16384 slots and every node known, on every node;
+   * a key set through one node read through every other, then deleted (a standalone server: PING
+   * and the same key round trip).
+   */
+  @Override
+  public List<HealthCheck> verification(ClusterSpec spec) {
+    return RedisChecks.of(spec, Duration.ofSeconds(10));
+  }
+
+  @Override
+  public String toString() {
+    return "Redis";
+  }
+}

@@ -1,0 +1,129 @@
+package io.github.multihead.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.multihead.Cluster;
+import io.github.multihead.exec.Command;
+import io.github.multihead.exec.CommandResult;
+import io.github.multihead.exec.Node;
+import io.github.multihead.exec.NodeExecutor;
+import io.github.multihead.phases.Phases;
+import io.github.multihead.plan.DeployOptions;
+import io.github.multihead.plan.HealthCheck;
+import io.github.multihead.plan.HealthResult;
+import io.github.multihead.plan.RunReport;
+import io.github.multihead.plan.StepEvent;
+import io.github.multihead.services.redis.Redis;
+import io.github.multihead.spec.ClusterSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Phase 3 with two redis controllers on two real, bare Debian 12 nodes: primary/replica with
+ * Sentinel on both; postconditions and verification; a second deploy changes nothing; the password
+ * never in any argv.
+ */
+@Lab(nodes = 2)
+class RedisSentinelE2E {
+  @Test
+  void twoNodesGetPrimaryReplicaAndSentinels(LabCluster lab) throws Exception {
+    ClusterSpec spec = lab.spec();
+    String password = lab.secrets().get("REDIS_PASSWORD");
+    Path journal = Path.of("target", "redis-sentinel-journal.jsonl");
+    Files.deleteIfExists(journal);
+    Files.createDirectories(Path.of("target", "redis-fixtures"));
+    Redis redis = Redis.create();
+    Cluster cluster = Cluster.builder().spec(spec).transport(lab.transport())
+        .phases(List.of(Phases.preflight(), redis.phase())).journal(journal).build();
+
+    RedisE2E.PsWatch watch = RedisE2E.PsWatch.start(lab, password);
+    RunReport first;
+    long millis;
+    try {
+      assertTrue(cluster.deploy(DeployOptions.onlyPhase(0)).succeeded());
+      long t0 = System.nanoTime();
+      first = cluster.deploy(DeployOptions.onlyPhase(3));
+      millis = (System.nanoTime() - t0) / 1_000_000;
+    } finally {
+      watch.stop();
+    }
+    assertTrue(first.choices().get(0).startsWith("phase 3 'primary': node1 (no redis replicates yet and no sentinel "
+        + "monitors one"), first.choices().toString());
+    assertTrue(first.postconditions().stream().allMatch(p -> p.result().passed()), first.postconditions().toString());
+    assertEquals(Set.of(), watch.leaks(), "the password appeared in a process's argv");
+
+    for (Node n : lab.nodes()) {
+      NodeExecutor x = lab.transport().executor(n);
+      RedisE2E.save(lab, n, "sentinel-" + n.hostname(), "INFO", "replication");
+      CommandResult q = x.run(RedisE2E.cli(lab, n, "-p", "26379", "SENTINEL", "CKQUORUM", "multihead"));
+      RedisE2E.write("sentinel-ckquorum-" + n.hostname() + ".txt", q.stdout());
+      RedisE2E.write("sentinel.conf-" + n.hostname(), x.run(Command.of("cat", "/etc/redis/sentinel.conf")).stdout()
+          .replace(password, "<redacted>"));
+      String listening = x.run(Command.of("ss", "-Hltn")).stdout();
+      assertTrue(listening.contains(n.address() + ":26379 "), n + ": " + listening);
+      assertEquals("600 redis:redis", x.run(Command.of("stat", "-c", "%a %U:%G", "/etc/redis/redis.conf")).stdout().strip());
+    }
+    for (HealthCheck check : redis.verification(spec)) {
+      HealthResult r = check.probe(RedisE2E.context(lab));
+      assertTrue(r.passed(), check.name() + ": " + r.detail());
+    }
+
+    long t1 = System.nanoTime();
+    RunReport again = cluster.deploy(DeployOptions.onlyPhase(3));
+    long againMillis = (System.nanoTime() - t1) / 1_000_000;
+    RedisE2E.write("sentinel-timing.txt", "phase 3 (2 nodes) first run: " + millis + " ms\nno-change run: " + againMillis
+        + " ms\nps samples: " + watch.samples() + "\n" + first.summary() + "\n");
+    assertEquals(0, again.changed(), again.events().stream().filter(StepEvent::changed).map(Object::toString)
+        .collect(Collectors.joining("\n")));
+    assertTrue(again.choices().get(0).startsWith("phase 3 'primary': node1 (the sentinels name node1 as the primary"),
+        again.choices().toString());
+    assertFalse(Files.readString(journal).contains(password), "the redis password is in the journal");
+
+    // failover drill: stop redis on the primary; both sentinels live, so they promote node2, and
+    // Sentinel's CONFIG REWRITE cannot touch the managed redis.conf (read-only to the service)
+    Node node1 = lab.node(1);
+    Node node2 = lab.node(2);
+    NodeExecutor x1 = lab.transport().executor(node1);
+    NodeExecutor x2 = lab.transport().executor(node2);
+    Command stamp = Command.of("stat", "-c", "%Y %s", "/etc/redis/redis.conf");
+    String before = x2.run(stamp).stdout();
+    long t2 = System.nanoTime();
+    assertEquals(0, x1.run(Command.of("systemctl", "stop", "redis-server")).exitCode());
+    await("node2 promoted", () -> x2.run(RedisE2E.cli(lab, node2, "INFO", "replication")).stdout().contains("role:master"));
+    long failoverMillis = (System.nanoTime() - t2) / 1_000_000;
+    assertEquals(0, x1.run(Command.of("systemctl", "start", "redis-server")).exitCode());
+    await("node1 converted to a replica of node2", () -> {
+      String info = x1.run(RedisE2E.cli(lab, node1, "INFO", "replication")).stdout();
+      return info.contains("role:slave") && info.contains("master_host:" + node2.address()) && info.contains("master_link_status:up");
+    });
+    assertEquals(before, x2.run(stamp).stdout(), "Sentinel's CONFIG REWRITE changed the managed redis.conf");
+    RedisE2E.write("sentinel-failover.txt", "failover after stopping the primary: " + failoverMillis + " ms\n"
+        + x2.run(Command.of("sh", "-c", "grep -i -E 'rewrite|MASTER MODE|Sentinel' /var/log/redis/redis-server.log | tail -n 20")).stdout()
+        + "--- sentinel log node2\n"
+        + x2.run(Command.of("sh", "-c", "tail -n 30 /var/log/redis/redis-sentinel.log")).stdout());
+
+    RunReport afterFailover = cluster.deploy(DeployOptions.onlyPhase(3));
+    assertEquals(0, afterFailover.changed(), afterFailover.events().stream().filter(StepEvent::changed)
+        .map(Object::toString).collect(Collectors.joining("\n")));
+    assertTrue(afterFailover.choices().get(0).startsWith("phase 3 'primary': node2 (the sentinels name node2 as the primary"),
+        afterFailover.choices().toString());
+    assertTrue(afterFailover.postconditions().stream().allMatch(p -> p.result().passed()),
+        afterFailover.postconditions().toString());
+  }
+
+  private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + 90_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within 90 s: " + what);
+      }
+      Thread.sleep(500);
+    }
+  }
+}
