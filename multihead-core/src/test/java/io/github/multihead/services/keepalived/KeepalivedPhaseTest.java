@@ -31,7 +31,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -255,8 +254,8 @@ class KeepalivedPhaseTest {
 
   @Test
   void bareNodesConvergeAndASecondDeployChangesNothing() {
-    Map<String, Integer> applied = new HashMap<>();
-    Map<String, String> startedWith = new HashMap<>();
+    Map<String, Integer> applied = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<String, String> startedWith = new java.util.concurrent.ConcurrentHashMap<>();
     RecordingTransport mock = lab(applied, startedWith);
     RunReport first = cluster(mock, spec).deploy();
     assertTrue(first.postconditions().stream().allMatch(p -> p.passed()), first.postconditions().toString());
@@ -291,8 +290,8 @@ class KeepalivedPhaseTest {
 
   @Test
   void aChangedPasswordRewritesTheConfigAndReloadsEveryNodeOnce() {
-    Map<String, Integer> applied = new HashMap<>();
-    Map<String, String> startedWith = new HashMap<>();
+    Map<String, Integer> applied = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<String, String> startedWith = new java.util.concurrent.ConcurrentHashMap<>();
     RecordingTransport mock = lab(applied, startedWith);
     cluster(mock, spec).deploy();
     RunReport change = cluster(mock, withVrrpPassword(spec, "Vr-8char")).deploy();
