@@ -21,7 +21,10 @@ public abstract class NetworkSettings {
     return 51;
   }
 
-  /** {@code network.vrrp_password}: VRRP authentication; absent means derived from nothing (no auth). */
+  /**
+   * {@code network.vrrp_password}: VRRP authentication (8 characters on the wire: a longer value is
+   * hashed into 8); absent means 8 characters derived from {@code database.password}.
+   */
   @Value.Redacted
   public abstract Optional<Secret> vrrpPassword();
 

@@ -343,7 +343,7 @@ public final class SpecRules {
         continue;
       }
       if (path.endsWith("vrrp_password") && value.length() > 8) {
-        findings.add(Finding.warning(path, "keepalived uses only the first 8 characters of a VRRP password"));
+        findings.add(Finding.warning(path, "VRRP carries at most 8 characters: multihead hashes this value into 8 (every character counts); an 8-character value is used as it is"));
       }
       if (path.endsWith("jwt_secret") && value.length() < 32) {
         findings.add(Finding.warning(path, "an HS256 key should be at least 32 characters"));

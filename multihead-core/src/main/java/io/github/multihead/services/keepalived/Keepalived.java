@@ -1,0 +1,63 @@
+package io.github.multihead.services.keepalived;
+
+import io.github.multihead.plan.HealthCheck;
+import io.github.multihead.plan.Phase;
+import io.github.multihead.services.ManagedService;
+import io.github.multihead.spec.ClusterSpec;
+import io.github.multihead.spec.Controller;
+import io.github.multihead.spec.Service;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Keepalived: one VRRP instance ({@code network.vrrp_router_id}) over unicast between the keepalived
+ * controllers, priorities from {@code controllers[].priority}, the VIP owner preempting, PASS auth
+ * from {@code network.vrrp_password} (or derived), a tracking script that drops a node below every
+ * healthy one when one of its critical local services fails, and {@code net.ipv4.ip_nonlocal_bind=1}
+ * so services can bind the VIP anywhere. Config: {@code KeepalivedConfig}; evidence: {@code
+ * VipAddresses}; checks: {@code VipChecks}.
+ */
+public final class Keepalived implements ManagedService {
+  public static final String ID = "keepalived";
+  private static final Keepalived INSTANCE = new Keepalived();
+
+  private Keepalived() {}
+
+  /** Keepalived as multihead deploys it. */
+  public static Keepalived create() {
+    return INSTANCE;
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public Service service() {
+    return Service.KEEPALIVED;
+  }
+
+  @Override
+  public Phase phase() {
+    return new KeepalivedPhase();
+  }
+
+  /** None: VRRP is IP protocol 112, not a port. */
+  @Override
+  public Map<Integer, Set<String>> ports(ClusterSpec spec, Controller controller) {
+    return Map.of();
+  }
+
+  /** Exactly one node holds the VIP, the owner; it answers a ping from another node; nonlocal bind on. */
+  @Override
+  public List<HealthCheck> verification(ClusterSpec spec) {
+    return List.of(VipChecks.nonlocalBind(), VipChecks.oneHolderTheOwner(spec), VipChecks.vipAnswers(spec));
+  }
+
+  @Override
+  public String toString() {
+    return "Keepalived";
+  }
+}
