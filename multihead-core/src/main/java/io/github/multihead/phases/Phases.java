@@ -28,8 +28,13 @@ public final class Phases {
     return io.github.multihead.services.Services.redis().phase();
   }
 
+  /** Phase 5: Keepalived, one VRRP instance whose VIP lives on the owner. */
+  public static Phase keepalived() {
+    return io.github.multihead.services.Services.keepalived().phase();
+  }
+
   /** Every built-in phase that exists in this version, in order. */
   public static List<Phase> standard() {
-    return List.of(preflight(), glusterfs(), galera(), redis());
+    return List.of(preflight(), glusterfs(), galera(), redis(), keepalived());
   }
 }

@@ -23,9 +23,14 @@ public final class Services {
     return io.github.multihead.services.redis.Redis.create();
   }
 
+  /** Keepalived (phase 5): the VIP on the owner, moved by VRRP when it or its critical services fail. */
+  public static ManagedService keepalived() {
+    return io.github.multihead.services.keepalived.Keepalived.create();
+  }
+
   /** Every built-in service that is proven end to end in this version, in phase order. */
   public static List<ManagedService> standard() {
-    return List.of(glusterfs(), galera(), redis());
+    return List.of(glusterfs(), galera(), redis(), keepalived());
   }
 
   /** Every built-in service home, proven end to end or not yet in {@link #standard()}. */

@@ -56,6 +56,13 @@ final class GaleraSteps {
     return r.value();
   }
 
+  /** Stops MariaDB, marks this node safe to bootstrap and starts a new primary component from it. */
+  private static Command newCluster() {
+    return Command.shell("systemctl stop mariadb; "
+        + "if [ -e \"$1\" ]; then sed -i 's/^safe_to_bootstrap:.*/safe_to_bootstrap: 1/' \"$1\"; fi; "
+        + "exec galera_new_cluster", GraState.PATH).withSudo().withTimeout(Duration.ofMinutes(15));
+  }
+
   /** Starts a new cluster here — only on the node the bootstrap chooser picked, only if it is not in one. */
   static Step bootstrap() {
     return new Step() {
@@ -75,9 +82,7 @@ final class GaleraSteps {
 
       @Override
       public void apply(StepContext ctx) {
-        ctx.runChecked(Command.shell("systemctl stop mariadb; "
-            + "if [ -e \"$1\" ]; then sed -i 's/^safe_to_bootstrap:.*/safe_to_bootstrap: 1/' \"$1\"; fi; "
-            + "exec galera_new_cluster", GraState.PATH).withSudo().withTimeout(Duration.ofMinutes(15)));
+        ctx.runChecked(newCluster());
         awaitSynced(ctx, name(), Duration.ofMinutes(2));
       }
 
@@ -122,12 +127,8 @@ final class GaleraSteps {
    * files last changed (a bootstrap or join in this run started it with them).
    */
   static Step restart() {
-    Command startedAfterConfig = Command.shell(
-        "systemctl is-active -q mariadb || exit 1; "
-            + "t=$(systemctl show -p ActiveEnterTimestamp --value mariadb); [ -n \"$t\" ] || exit 1; "
-            + "s=$(date -d \"$t\" +%s) || exit 1; "
-            + "for f in \"$@\"; do [ \"$(stat -c %Y -- \"$f\")\" -lt \"$s\" ] || exit 1; done",
-        GaleraConfig.CONFIG, GaleraConfig.SST_CONFIG).withSudo().asReadOnly();
+    Command startedAfterConfig = io.github.multihead.internal.services.Units.startedAfter("mariadb",
+        GaleraConfig.CONFIG, GaleraConfig.SST_CONFIG);
     return new Step() {
       @Override
       public String name() {
@@ -145,6 +146,13 @@ final class GaleraSteps {
 
       @Override
       public void apply(StepContext ctx) {
+        WsrepStatus before = status(ctx, name());
+        if (before.primary() && before.clusterSize() == 1) {
+          // the only member: a plain restart would look for a primary component that is only itself
+          ctx.runChecked(newCluster());
+          awaitSynced(ctx, name(), Duration.ofMinutes(2));
+          return;
+        }
         restartAndAwaitSynced(ctx, name());
       }
 

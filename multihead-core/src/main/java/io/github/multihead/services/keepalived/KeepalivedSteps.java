@@ -56,12 +56,8 @@ final class KeepalivedSteps {
    * keepalived started after the file last changed (the start in this run read it).
    */
   static Step reload() {
-    Command startedAfterConfig = Command.shell(
-        "systemctl is-active -q keepalived || exit 1; "
-            + "t=$(systemctl show -p ActiveEnterTimestamp --value keepalived); [ -n \"$t\" ] || exit 1; "
-            + "s=$(date -d \"$t\" +%s) || exit 1; "
-            + "[ \"$(stat -c %Y -- \"$1\")\" -lt \"$s\" ]",
-        KeepalivedConfig.CONFIG).withSudo().asReadOnly();
+    Command startedAfterConfig = io.github.multihead.internal.services.Units.startedAfter("keepalived",
+        KeepalivedConfig.CONFIG);
     Command reload = Command.of("systemctl", "reload-or-restart", "keepalived").withSudo();
     return new Step() {
       @Override

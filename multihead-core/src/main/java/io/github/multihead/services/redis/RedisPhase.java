@@ -168,10 +168,7 @@ final class RedisPhase implements Phase {
 
   private static Step restartHandler() {
     return (Steps.command(RESTART, Command.of("systemctl", "restart", SERVICE).withSudo())
-        .unless(Command.shell("[ \"$(systemctl is-active \"$1\")\" = active ] || exit 1; "
-            + "t=$(systemctl show -p ActiveEnterTimestamp --value \"$1\"); [ -n \"$t\" ] || exit 1; "
-            + "m=$(stat -c %Y -- \"$2\" \"$3\" 2>/dev/null | sort -n | tail -n 1); [ -n \"$m\" ] || exit 1; "
-            + "[ \"$(date -d \"$t\" +%s)\" -gt \"$m\" ]", SERVICE, CONFIG_PATH, DROP_IN_PATH).withSudo()));
+        .unless(io.github.multihead.internal.services.Units.startedAfter(SERVICE, CONFIG_PATH, DROP_IN_PATH)));
   }
 
   /**
