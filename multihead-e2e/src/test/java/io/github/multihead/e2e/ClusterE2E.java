@@ -137,9 +137,11 @@ class ClusterE2E {
       }
     }
     String journal = Files.readString(JOURNAL);
+    io.github.multihead.plan.Plan plan = cluster(lab, Galera.create()).plan(); // connected: reads every file it would write
     for (String s : secrets) {
       assertFalse(journal.contains(s), "the journal holds a secret");
       assertFalse(first.toJson().contains(s), "the report holds a secret");
+      assertFalse(plan.toText().contains(s) || plan.toJson().contains(s), "the plan holds a secret");
     }
 
     long t2 = System.nanoTime();
