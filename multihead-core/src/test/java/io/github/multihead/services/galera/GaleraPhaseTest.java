@@ -255,6 +255,49 @@ class GaleraPhaseTest {
   }
 
   @Test
+  void aSoleMemberWithAChangedConfigRestartsAsANewPrimaryComponentNotAsAJoiner() {
+    RecordingTransport mock = RecordingTransport.create().strict();
+    FakeGalera fake = new FakeGalera(mock, hosts);
+    FakeGalera.NodeState only = fake.nodes.get("server1");
+    only.installed = true;
+    only.running = true;
+    only.wsrep = true;
+    only.uuid = "aaaa-1111"; // a cluster of one: server2 and server3 are not installed
+    io.github.multihead.plan.Phase sole = new io.github.multihead.plan.Phase() {
+      @Override
+      public int number() {
+        return 2;
+      }
+
+      @Override
+      public String name() {
+        return "galera, one node";
+      }
+
+      @Override
+      public List<io.github.multihead.plan.Step> steps(ClusterSpec spec, Node node) {
+        return GaleraPhase.configSteps(spec, node, Galera.create().withOption("max_connections", "99"));
+      }
+
+      @Override
+      public List<io.github.multihead.plan.Step> handlers(ClusterSpec spec, Node node) {
+        return List.of(GaleraSteps.restart());
+      }
+
+      @Override
+      public List<Node> targets(ClusterSpec spec) {
+        return Targets.controllers(spec).subList(0, 1);
+      }
+    };
+    RunReport report = Cluster.builder().spec(spec).transport(mock).phases(List.of(BASE, sole)).clock(FakeClock.create())
+        .build().deploy();
+    assertTrue(report.events().stream().anyMatch(e -> e.handler() && e.changed()), report.events().toString());
+    List<String> server1 = mock.commands("server1").stream().map(c -> String.join(" ", c.argv())).collect(Collectors.toList());
+    assertTrue(server1.stream().anyMatch(c -> c.contains("galera_new_cluster")), server1.toString());
+    assertFalse(server1.contains("systemctl restart mariadb"), "a plain restart would look for a primary that is only itself");
+  }
+
+  @Test
   void verifyRunsTheSeedsDatabaseTestAndCleansUp() {
     RecordingTransport mock = RecordingTransport.create().strict();
     FakeGalera fake = new FakeGalera(mock, hosts);
