@@ -348,6 +348,42 @@ public final class RecordingTransport implements Transport {
   // Execution
   // ------------------------------------------------------------------------------------------
 
+  /**
+   * A {@link io.github.multihead.plan.HealthContext} over this mock's executors for {@code nodes},
+   * with a fresh {@link FakeClock} as clock and sleeper: to call a {@code NodeChooser} or a
+   * {@code HealthCheck} directly in a test, without a {@code Cluster}.
+   */
+  public io.github.multihead.plan.HealthContext healthContext(io.github.multihead.spec.ClusterSpec spec, List<Node> nodes) {
+    List<Node> targets = List.copyOf(nodes);
+    FakeClock clock = FakeClock.create();
+    return new io.github.multihead.plan.HealthContext() {
+      @Override
+      public io.github.multihead.spec.ClusterSpec spec() {
+        return spec;
+      }
+
+      @Override
+      public List<Node> nodes() {
+        return targets;
+      }
+
+      @Override
+      public NodeExecutor executor(Node node) {
+        return RecordingTransport.this.executor(node);
+      }
+
+      @Override
+      public java.time.Clock clock() {
+        return clock;
+      }
+
+      @Override
+      public io.github.multihead.plan.Sleeper sleeper() {
+        return clock;
+      }
+    };
+  }
+
   @Override
   public NodeExecutor executor(Node node) {
     return new NodeExecutor() {

@@ -9,11 +9,9 @@ import io.github.multihead.Cluster;
 import io.github.multihead.TestSpecs;
 import io.github.multihead.exec.CommandResult;
 import io.github.multihead.exec.Node;
-import io.github.multihead.plan.HealthContext;
 import io.github.multihead.plan.NodeChooser;
 import io.github.multihead.plan.RunFailedException;
 import io.github.multihead.plan.RunReport;
-import io.github.multihead.plan.Sleeper;
 import io.github.multihead.plan.StepEvent;
 import io.github.multihead.plan.Targets;
 import io.github.multihead.spec.ClusterSpec;
@@ -23,7 +21,6 @@ import io.github.multihead.testing.RecordingTransport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -80,33 +77,7 @@ class GaleraPhaseTest {
   // ---- evidence: the bootstrap decision as a table ----
 
   private NodeChooser.Choice choose(RecordingTransport mock) {
-    List<Node> nodes = Targets.controllersWith(spec, Service.MARIADB);
-    return new BootstrapChooser().choose(new HealthContext() {
-      @Override
-      public ClusterSpec spec() {
-        return spec;
-      }
-
-      @Override
-      public List<Node> nodes() {
-        return nodes;
-      }
-
-      @Override
-      public io.github.multihead.exec.NodeExecutor executor(Node node) {
-        return mock.executor(node);
-      }
-
-      @Override
-      public Clock clock() {
-        return Clock.systemUTC();
-      }
-
-      @Override
-      public Sleeper sleeper() {
-        return Sleeper.system();
-      }
-    });
+    return new BootstrapChooser().choose(mock.healthContext(spec, Targets.controllersWith(spec, Service.MARIADB)));
   }
 
   private static final String PRIMARY_A = "wsrep_cluster_size\t2\nwsrep_cluster_state_uuid\taaaa-1111\nwsrep_cluster_status\tPrimary\n"

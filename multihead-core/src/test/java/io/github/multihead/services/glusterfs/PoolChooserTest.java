@@ -6,18 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.multihead.MultiheadException;
 import io.github.multihead.TestSpecs;
-import io.github.multihead.exec.Node;
-import io.github.multihead.exec.NodeExecutor;
-import io.github.multihead.plan.HealthContext;
 import io.github.multihead.plan.NodeChooser;
-import io.github.multihead.plan.Sleeper;
 import io.github.multihead.plan.Targets;
 import io.github.multihead.spec.ClusterSpec;
 import io.github.multihead.spec.Controller;
 import io.github.multihead.spec.Service;
-import io.github.multihead.testing.FakeClock;
 import io.github.multihead.testing.RecordingTransport;
-import java.time.Clock;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -46,34 +40,7 @@ class PoolChooserTest {
   }
 
   private static NodeChooser.Choice choose(ClusterSpec spec, RecordingTransport mock) {
-    List<Node> nodes = Targets.controllersWith(spec, Service.GLUSTERFS);
-    FakeClock clock = FakeClock.create();
-    return new PoolChooser().choose(new HealthContext() {
-      @Override
-      public ClusterSpec spec() {
-        return spec;
-      }
-
-      @Override
-      public List<Node> nodes() {
-        return nodes;
-      }
-
-      @Override
-      public NodeExecutor executor(Node node) {
-        return mock.executor(node);
-      }
-
-      @Override
-      public Clock clock() {
-        return clock;
-      }
-
-      @Override
-      public Sleeper sleeper() {
-        return clock;
-      }
-    });
+    return new PoolChooser().choose(mock.healthContext(spec, Targets.controllersWith(spec, Service.GLUSTERFS)));
   }
 
   private static RecordingTransport pools(String s1, String s2, String s3) {

@@ -10,13 +10,11 @@ import io.github.multihead.Cluster;
 import io.github.multihead.TestSpecs;
 import io.github.multihead.exec.Command;
 import io.github.multihead.exec.CommandResult;
-import io.github.multihead.exec.Node;
 import io.github.multihead.internal.SecretAccess;
 import io.github.multihead.plan.HealthContext;
 import io.github.multihead.plan.HealthResult;
 import io.github.multihead.plan.Phase;
 import io.github.multihead.plan.RunReport;
-import io.github.multihead.plan.Sleeper;
 import io.github.multihead.plan.StepEvent;
 import io.github.multihead.plan.Targets;
 import io.github.multihead.spec.ClusterSpec;
@@ -29,7 +27,6 @@ import io.github.multihead.testing.RecordingTransport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -163,34 +160,7 @@ class KeepalivedPhaseTest {
   }
 
   private HealthContext context(RecordingTransport mock) {
-    List<Node> nodes = Targets.controllersWith(spec, Service.KEEPALIVED);
-    FakeClock clock = FakeClock.create();
-    return new HealthContext() {
-      @Override
-      public ClusterSpec spec() {
-        return spec;
-      }
-
-      @Override
-      public List<Node> nodes() {
-        return nodes;
-      }
-
-      @Override
-      public io.github.multihead.exec.NodeExecutor executor(Node node) {
-        return mock.executor(node);
-      }
-
-      @Override
-      public Clock clock() {
-        return clock;
-      }
-
-      @Override
-      public Sleeper sleeper() {
-        return clock;
-      }
-    };
+    return mock.healthContext(spec, Targets.controllersWith(spec, Service.KEEPALIVED));
   }
 
   @Test

@@ -8,18 +8,15 @@ import io.github.multihead.exec.CommandResult;
 import io.github.multihead.exec.Content;
 import io.github.multihead.exec.Node;
 import io.github.multihead.plan.HealthContext;
-import io.github.multihead.plan.Sleeper;
 import io.github.multihead.plan.Targets;
 import io.github.multihead.spec.ClusterSpec;
 import io.github.multihead.spec.Service;
-import io.github.multihead.testing.FakeClock;
 import io.github.multihead.testing.RecordingTransport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -245,33 +242,6 @@ final class FakeRedis {
 
   /** A health context over the mock, for choosers and checks called directly. */
   HealthContext context() {
-    FakeClock clock = FakeClock.create();
-    List<Node> nodes = Targets.controllersWith(spec, Service.REDIS);
-    return new HealthContext() {
-      @Override
-      public ClusterSpec spec() {
-        return spec;
-      }
-
-      @Override
-      public List<Node> nodes() {
-        return nodes;
-      }
-
-      @Override
-      public io.github.multihead.exec.NodeExecutor executor(Node node) {
-        return mock.executor(node);
-      }
-
-      @Override
-      public Clock clock() {
-        return clock;
-      }
-
-      @Override
-      public Sleeper sleeper() {
-        return clock;
-      }
-    };
+    return mock.healthContext(spec, Targets.controllersWith(spec, Service.REDIS));
   }
 }
