@@ -51,6 +51,15 @@ public interface ManagedService {
   }
 
   /**
+   * This service's part of a cluster backup taken on {@code controller} (one that runs it), or
+   * empty when it has nothing to back up. Phase 7 builds the node-side {@code multihead-backup}
+   * from the parts of the services each controller runs. None by default.
+   */
+  default java.util.Optional<BackupPart> backupPart(ClusterSpec spec, Controller controller) {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * What this service finds wrong or risky in its part of the spec (a replica count above the node
    * count, an even Galera node count), each at a YAML path. Validation runs this for every spec,
    * from YAML or built in code, together with the general rules.

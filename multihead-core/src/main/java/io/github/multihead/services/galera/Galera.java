@@ -3,6 +3,9 @@ package io.github.multihead.services.galera;
 import io.github.multihead.plan.HealthCheck;
 import io.github.multihead.plan.Phase;
 import io.github.multihead.services.ManagedService;
+import java.util.Optional;
+import io.github.multihead.internal.text.Resources;
+import io.github.multihead.services.BackupPart;
 import io.github.multihead.spec.ClusterSpec;
 import io.github.multihead.spec.Controller;
 import io.github.multihead.spec.Service;
@@ -98,6 +101,13 @@ public final class Galera implements ManagedService {
   @Override
   public List<HealthCheck> verification(ClusterSpec spec) {
     return GaleraPhase.checks(spec);
+  }
+
+  /** mariabackup from this node (which must be Synced), its Galera position, and the two config files. */
+  @Override
+  public Optional<BackupPart> backupPart(ClusterSpec spec, Controller controller) {
+    return Optional.of(BackupPart.of(Resources.text(Galera.class, "backup.sh"),
+        Map.of("CONFIGS", GaleraConfig.CONFIG + " " + GaleraConfig.SST_CONFIG), List.of("mysql", "mariabackup", "tar", "gzip")));
   }
 
   @Override
