@@ -169,6 +169,56 @@ class ClusterE2E {
 
   @Test
   @Order(3)
+  void theVipFailoverDrillMovesTheVipAndBringsItBack(LabCluster lab) {
+    VerifyReport report = cluster(lab, Galera.create()).verify(io.github.multihead.plan.VerifyOptions.withDrills());
+    System.out.print(report.toText());
+    assertTrue(report.passed(), report.toText());
+    String drill = report.results().stream().filter(r -> r.check().startsWith("drill: VIP failover")).findFirst()
+        .orElseThrow(() -> new AssertionError("no VIP drill ran: " + report.toText())).result().detail();
+    System.out.println("[figures] VIP drill: " + drill);
+    assertTrue(drill.startsWith("the VIP moved node1 → node2 in "), drill);
+  }
+
+  @Test
+  @Order(4)
+  void phase7sBackupRunsOnTheVipHolderOnlyAndItsManifestChecksOut(LabCluster lab) throws Exception {
+    for (Node n : lab.nodes()) {
+      CommandResult timer = lab.transport().executor(n).run(Command.of("systemctl", "is-active", "multihead-backup.timer"));
+      assertEquals("active", timer.stdout().strip(), n + ": the backup timer");
+      CommandResult mode = lab.transport().executor(n).run(Command.of("stat", "-c", "%a %U", "/var/backups/cluster"));
+      assertEquals("700 root", mode.stdout().strip(), n + ": the backup directory is root-only");
+    }
+    CommandResult off = lab.transport().executor(lab.node(2)).run(Command.of("/usr/local/sbin/multihead-backup", "--if-vip"));
+    assertEquals(0, off.exitCode(), off.stderr());
+    assertEquals("not the VIP holder: no backup taken here", off.stdout().strip());
+    long t0 = System.nanoTime();
+    CommandResult taken = lab.transport().executor(lab.node(1)).run(Command.of("/usr/local/sbin/multihead-backup", "--if-vip"));
+    System.out.printf("[figures] node-side backup on the VIP holder: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    assertEquals(0, taken.exitCode(), taken.stdout() + taken.stderr());
+    String dir = taken.stdout().strip();
+    assertTrue(dir.matches("/var/backups/cluster/\\d{8}T\\d{6}Z-node1"), dir);
+    String manifest = lab.transport().executor(lab.node(1)).run(Command.of("cat", dir + "/manifest.json")).stdout();
+    com.fasterxml.jackson.databind.JsonNode m = new com.fasterxml.jackson.databind.ObjectMapper().readTree(manifest);
+    assertEquals("[\"glusterfs\",\"galera\",\"redis\",\"keepalived\"]", m.get("services").toString(), manifest);
+    assertTrue(m.at("/meta/galera/seqno").asText().matches("\\d+"), manifest);
+    assertEquals("cluster", m.at("/meta/redis/mode").asText(), manifest);
+    List<String> paths = new ArrayList<>();
+    m.get("files").forEach(f -> paths.add(f.get("path").asText()));
+    assertTrue(paths.contains("galera/mariadb.tar.gz"), paths.toString());
+    assertEquals(3, paths.stream().filter(p -> p.startsWith("redis/dump-") && p.endsWith(".rdb")).count(), "an RDB of each primary: " + paths);
+    assertTrue(paths.contains("glusterfs/volume-info.txt"), paths.toString());
+    CommandResult sums = lab.transport().executor(lab.node(1)).run(Command.shell(
+        "cd \"$1\" && jq -r '.files[] | \"\\(.sha256)  \\(.path)\"' manifest.json | sha256sum --quiet -c", dir));
+    assertEquals(0, sums.exitCode(), "every file matches its SHA-256: " + sums.stdout() + sums.stderr());
+    for (String secret : secretValues(lab)) {
+      assertFalse(taken.stdout().contains(secret) || taken.stderr().contains(secret) || manifest.contains(secret),
+          "the backup's output and manifest hold no secret");
+    }
+    lab.transport().executor(lab.node(1)).run(Command.of("rm", "-rf", dir));
+  }
+
+  @Test
+  @Order(5)
   void aRollingConfigChangeUnderWritesLosesNoRow(LabCluster lab) throws Exception {
     Node writerHome = lab.node(1);
     run(lab, writerHome, "CREATE DATABASE IF NOT EXISTS e2e; CREATE TABLE IF NOT EXISTS e2e.rows (id INT PRIMARY KEY, via VARCHAR(16)) ENGINE=InnoDB;");
@@ -234,7 +284,7 @@ class ClusterE2E {
   }
 
   @Test
-  @Order(4)
+  @Order(6)
   void aSecondPrimaryComponentIsRefusedBeforeAnythingChanges(LabCluster lab) {
     // node3 leaves, bootstraps a cluster of its own while partitioned, and comes back
     lab.script().run(60, "isolate", "3");
