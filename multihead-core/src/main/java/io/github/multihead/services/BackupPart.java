@@ -19,9 +19,11 @@ public final class BackupPart {
   private final String body;
   private final Map<String, String> settings;
   private final List<String> tools;
+  private final java.util.Optional<String> drill;
 
-  private BackupPart(String body, Map<String, String> settings, List<String> tools) {
+  private BackupPart(String body, Map<String, String> settings, List<String> tools, java.util.Optional<String> drill) {
     this.body = Objects.requireNonNull(body, "body");
+    this.drill = Objects.requireNonNull(drill, "drill");
     this.settings = Map.copyOf(settings);
     this.tools = List.copyOf(tools);
     for (String name : this.settings.keySet()) {
@@ -33,7 +35,17 @@ public final class BackupPart {
 
   /** A part running {@code body} with {@code settings} (upper-case names) and needing {@code tools}. */
   public static BackupPart of(String body, Map<String, String> settings, List<String> tools) {
-    return new BackupPart(body, settings, tools);
+    return new BackupPart(body, settings, tools, java.util.Optional.empty());
+  }
+
+  /**
+   * This part with a restore drill: a bash function body run (as root, with the same settings) in
+   * the part's directory of an existing backup by {@code multihead-backup --verify ID}, proving
+   * the part can be restored (e.g. Galera's copy prepared and started in a scratch datadir and
+   * queried); it prints one line saying what it proved and returns non-zero when it cannot.
+   */
+  public BackupPart withDrill(String drillBody) {
+    return new BackupPart(body, settings, tools, java.util.Optional.of(drillBody));
   }
 
   public String body() {
@@ -49,8 +61,13 @@ public final class BackupPart {
     return tools;
   }
 
+  /** The restore drill's body, if the part has one. */
+  public java.util.Optional<String> drill() {
+    return drill;
+  }
+
   @Override
   public String toString() {
-    return "BackupPart[settings=" + settings.keySet() + ", tools=" + tools + "]";
+    return "BackupPart[settings=" + settings.keySet() + ", tools=" + tools + ", drill=" + drill.isPresent() + "]";
   }
 }

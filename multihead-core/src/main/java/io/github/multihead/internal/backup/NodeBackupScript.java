@@ -28,6 +28,17 @@ public final class NodeBackupScript {
 
   private NodeBackupScript() {}
 
+  private static void function(StringBuilder out, String name, Map<String, String> settings, String body) {
+    out.append(name).append("() {\n");
+    for (Map.Entry<String, String> e : new TreeMap<>(settings).entrySet()) {
+      out.append("  local ").append(e.getKey()).append('=').append(Shell.quote(e.getValue())).append('\n');
+    }
+    for (String line : body.stripTrailing().split("\n")) {
+      out.append(line.isEmpty() ? "" : "  " + line).append('\n');
+    }
+    out.append("}\n\n");
+  }
+
   /** The script for {@code controller}, from the parts of {@code services} it runs. */
   public static String render(ClusterSpec spec, Controller controller, List<ManagedService> services) {
     List<String> parts = new ArrayList<>();
@@ -47,14 +58,10 @@ public final class NodeBackupScript {
       }
       parts.add(id);
       tools.addAll(part.get().tools());
-      functions.append("part_").append(id).append("() {\n");
-      for (Map.Entry<String, String> e : new TreeMap<>(part.get().settings()).entrySet()) {
-        functions.append("  local ").append(e.getKey()).append('=').append(Shell.quote(e.getValue())).append('\n');
+      function(functions, "part_" + id, part.get().settings(), part.get().body());
+      if (part.get().drill().isPresent()) {
+        function(functions, "drill_" + id, part.get().settings(), part.get().drill().get());
       }
-      for (String line : part.get().body().stripTrailing().split("\n")) {
-        functions.append(line.isEmpty() ? "" : "  " + line).append('\n');
-      }
-      functions.append("}\n\n");
     }
     StringBuilder settings = new StringBuilder();
     settings.append("BACKUP_DIR=").append(Shell.quote(spec.backup().backupDir())).append('\n');

@@ -22,6 +22,8 @@ import java.util.Set;
  */
 public final class Galera implements ManagedService {
   public static final String ID = "galera";
+  /** Where a backup's restore drill starts its scratch mariadbd (loopback only, no Galera). */
+  static final int DRILL_PORT = 13306;
   private static final Galera INSTANCE = new Galera(new java.util.TreeMap<>());
   private static final java.util.regex.Pattern OPTION = java.util.regex.Pattern.compile("[a-z][a-z0-9_]{0,63}");
   private static final java.util.regex.Pattern VALUE = java.util.regex.Pattern.compile("[A-Za-z0-9_./:,@%+=\\-]{1,255}");
@@ -107,7 +109,9 @@ public final class Galera implements ManagedService {
   @Override
   public Optional<BackupPart> backupPart(ClusterSpec spec, Controller controller) {
     return Optional.of(BackupPart.of(Resources.text(Galera.class, "backup.sh"),
-        Map.of("CONFIGS", GaleraConfig.CONFIG + " " + GaleraConfig.SST_CONFIG), List.of("mysql", "mariabackup", "tar", "gzip")));
+        Map.of("CONFIGS", GaleraConfig.CONFIG + " " + GaleraConfig.SST_CONFIG, "DRILL_PORT", Integer.toString(DRILL_PORT)),
+        List.of("mysql", "mysqladmin", "mariadbd", "mariabackup", "tar", "gzip"))
+        .withDrill(Resources.text(Galera.class, "drill.sh")));
   }
 
   @Override

@@ -101,7 +101,7 @@ public final class GlusterFs implements ManagedService {
   @Override
   public Optional<BackupPart> backupPart(ClusterSpec spec, Controller controller) {
     return Optional.of(BackupPart.of(Resources.text(GlusterFs.class, "backup.sh"),
-        Map.of("VOLUME", spec.gluster().volumeName()), List.of("gluster")));
+        Map.of("VOLUME", spec.gluster().volumeName()), List.of("gluster")).withDrill(Resources.text(GlusterFs.class, "drill.sh")));
   }
 
   @Override

@@ -72,7 +72,7 @@ public final class Keepalived implements ManagedService {
   @Override
   public Optional<BackupPart> backupPart(ClusterSpec spec, Controller controller) {
     return Optional.of(BackupPart.of(Resources.text(Keepalived.class, "backup.sh"),
-        Map.of("CONFIGS", KeepalivedConfig.CONFIG + " " + KeepalivedConfig.CHECK_SCRIPT + " " + KeepalivedConfig.SYSCTL), List.of("cp")));
+        Map.of("CONFIGS", KeepalivedConfig.CONFIG + " " + KeepalivedConfig.CHECK_SCRIPT + " " + KeepalivedConfig.SYSCTL), List.of("cp", "keepalived")).withDrill(Resources.text(Keepalived.class, "drill.sh")));
   }
 
   @Override

@@ -110,7 +110,7 @@ public final class Redis implements ManagedService {
     return Optional.of(BackupPart.of(Resources.text(Redis.class, "backup.sh"),
         Map.of("IP", controller.ip(), "PORT", Integer.toString(spec.redis().port()), "AUTH_FILE", RedisPhase.CLI_AUTH_PATH,
             "CONFIGS", RedisPhase.CONFIG_PATH),
-        List.of("redis-cli")));
+        List.of("redis-cli", "redis-check-rdb")).withDrill(Resources.text(Redis.class, "drill.sh")));
   }
 
   @Override

@@ -1,11 +1,15 @@
 #!/bin/bash
-# multihead-backup: one consistent backup of this cluster, taken from this node.
+# multihead-backup: backups of this cluster, taken from this node.
 # Written by multihead (phase 7, backup); the next deploy rewrites it: do not edit.
 #
-#   multihead-backup            take a backup now, print its directory
-#   multihead-backup --if-vip   the same, but only on the node holding the VIP (the timer's mode:
-#                               every controller has the timer, exactly one node backs up)
-#   multihead-backup --check    exit 0 when every tool a backup needs is here (nothing written)
+#   multihead-backup              take a backup now, print its directory
+#   multihead-backup --if-vip     the same, but only on the node holding the VIP (the timer's mode:
+#                                 every controller has the timer, exactly one node backs up)
+#   multihead-backup --list       print the manifest of every backup here, one JSON per line
+#   multihead-backup --verify ID  check every file of backup ID against its SHA-256, then run each
+#                                 part's restore drill (e.g. Galera: prepared and started in a
+#                                 scratch datadir, queried, removed); exit 1 naming what failed
+#   multihead-backup --check      exit 0 when every tool a backup needs is here (nothing written)
 #
 # A backup is a directory BACKUP_DIR/ID with one subdirectory per service part and a manifest.json
 # (schema 1: id, created_at, cluster, node, services, files with size and SHA-256, each part's
@@ -31,11 +35,48 @@ check() {
   echo "ok: ${TOOLS[*]}"
 }
 
+# meta KEY VALUE: one fact of the running part for the manifest (e.g. meta seqno 42)
+meta() { printf '%s\t%s\t%s\n' "$PART_NAME" "$1" "$2" >>"$WORK/.meta"; }
+
+@@PARTS@@
+
+list() {
+  local m
+  for m in "$BACKUP_DIR"/20*/manifest.json; do
+    [[ -f $m ]] && jq -c . "$m"
+  done
+  return 0
+}
+
+verify() {
+  local id=$1 dir bad listed actual name
+  [[ $id =~ ^[0-9]{8}T[0-9]{6}Z-[A-Za-z0-9.-]+$ ]] || die "not a backup id: '$id'"
+  dir=$BACKUP_DIR/$id
+  [[ -f $dir/manifest.json ]] || die "no backup $id in $BACKUP_DIR"
+  cd "$dir"
+  listed=$(jq -r '.files[].path' manifest.json | sort)
+  actual=$(find . -type f ! -name manifest.json -printf '%P\n' | sort)
+  bad=$(comm -13 <(echo "$listed") <(echo "$actual") | head -n 5 | tr '\n' ' ')
+  [[ -z $bad ]] || die "backup $id: files not in its manifest: $bad"
+  bad=$(comm -23 <(echo "$listed") <(echo "$actual") | head -n 5 | tr '\n' ' ')
+  [[ -z $bad ]] || die "backup $id: missing files: $bad"
+  bad=$(jq -r '.files[] | "\(.sha256)  \(.path)"' manifest.json | sha256sum -c - 2>/dev/null | sed -n 's/: FAILED.*$//p' | tr '\n' ' ' || true)
+  [[ -z $bad ]] || die "backup $id: checksum mismatch: $bad"
+  echo "checksums: $(jq '.files | length' manifest.json) files match"
+  for name in $(jq -r '.services[]' manifest.json); do
+    if declare -F "drill_$name" >/dev/null; then
+      (cd "$dir/$name" && "drill_$name") || die "backup $id: the $name restore drill failed"
+    fi
+  done
+}
+
 case ${1:-} in
   --check) check; exit 0 ;;
+  --list) list; exit 0 ;;
+  --verify) [[ -n ${2:-} ]] || die "usage: multihead-backup --verify ID"; check >/dev/null; verify "$2"; exit 0 ;;
   --if-vip) holds_vip || { echo "not the VIP holder: no backup taken here"; exit 0; } ;;
   "") ;;
-  *) echo "usage: multihead-backup [--if-vip | --check]" >&2; exit 2 ;;
+  *) echo "usage: multihead-backup [--if-vip | --list | --verify ID | --check]" >&2; exit 2 ;;
 esac
 
 check >/dev/null
@@ -48,11 +89,6 @@ rm -rf "$WORK"
 mkdir -m 0700 "$WORK"
 trap 'rm -rf "$WORK"' EXIT
 : >"$WORK/.meta"
-
-# meta KEY VALUE: one fact of the running part for the manifest (e.g. meta seqno 42)
-meta() { printf '%s\t%s\t%s\n' "$PART_NAME" "$1" "$2" >>"$WORK/.meta"; }
-
-@@PARTS@@
 
 for PART_NAME in "${PARTS[@]}"; do
   PART=$WORK/$PART_NAME

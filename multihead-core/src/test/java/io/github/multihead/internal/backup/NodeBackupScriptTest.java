@@ -86,7 +86,8 @@ class NodeBackupScriptTest {
 
       @Override
       public Optional<BackupPart> backupPart(ClusterSpec spec, Controller controller) {
-        return Optional.of(BackupPart.of(body, Map.of("GREETING", "hello 'quoted' $world"), List.of("cat")));
+        return Optional.of(BackupPart.of(body, Map.of("GREETING", "hello 'quoted' $world"), List.of("cat"))
+            .withDrill("grep -q hello a.txt || { echo 'demo drill: a.txt lost its greeting' >&2; return 1; }\necho \"demo drill: $GREETING restored\""));
       }
     };
   }
@@ -183,5 +184,61 @@ class NodeBackupScriptTest {
     try (Stream<Path> left = Files.list(backups)) {
       assertEquals(0, left.count());
     }
+  }
+
+  private static String output(Process p) throws IOException {
+    return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void verifyChecksEveryFileAndRunsEachDrillAndNamesWhatIsWrong(@TempDir Path dir) throws Exception {
+    requireTools();
+    Path backups = Files.createDirectory(dir.resolve("backups"));
+    ClusterSpec spec = ClusterSpec.builder().from(seed).backup(BackupSettings.builder().backupDir(backups.toString()).build()).build();
+    Path script = dir.resolve("multihead-backup");
+    Files.writeString(script, NodeBackupScript.render(spec, spec.controller("server1").orElseThrow(),
+        List.of(fake("echo \"$GREETING\" > a.txt\nprintf x > b.bin"))));
+    Process take = run(script);
+    String taken = output(take).strip();
+    assertEquals(0, take.waitFor(), taken);
+    Path backup = Path.of(taken);
+    String id = backup.getFileName().toString();
+
+    Process list = run(script, "--list");
+    String listed = output(list);
+    assertEquals(0, list.waitFor(), listed);
+    assertEquals(1, listed.lines().count(), listed);
+    assertEquals(id, new ObjectMapper().readTree(listed).get("id").asText());
+
+    Process ok = run(script, "--verify", id);
+    String okOut = output(ok);
+    assertEquals(0, ok.waitFor(), okOut);
+    assertEquals("checksums: 2 files match\ndemo drill: hello 'quoted' $world restored\n", okOut);
+
+    Files.writeString(backup.resolve("demo/b.bin"), "y");
+    Process corrupt = run(script, "--verify", id);
+    String corruptOut = output(corrupt);
+    assertEquals(1, corrupt.waitFor(), corruptOut);
+    assertEquals("multihead-backup: backup " + id + ": checksum mismatch: demo/b.bin \n", corruptOut);
+
+    Files.writeString(backup.resolve("demo/b.bin"), "x");
+    Files.writeString(backup.resolve("demo/a.txt"), "bye\n");
+    Files.setLastModifiedTime(backup.resolve("demo/a.txt"), FileTime.from(Instant.now()));
+    Process drill = run(script, "--verify", id);
+    String drillOut = output(drill);
+    assertEquals(1, drill.waitFor(), drillOut);
+    assertTrue(drillOut.contains("checksum mismatch: demo/a.txt"), drillOut);
+
+    Files.writeString(backup.resolve("demo/a.txt"), "hello 'quoted' $world\n");
+    Files.writeString(backup.resolve("demo/stray"), "?");
+    Process extra = run(script, "--verify", id);
+    String extraOut = output(extra);
+    assertEquals(1, extra.waitFor(), extraOut);
+    assertTrue(extraOut.contains("files not in its manifest: demo/stray"), extraOut);
+
+    Process bad = run(script, "--verify", "../../etc");
+    String badOut = output(bad);
+    assertEquals(1, bad.waitFor(), badOut);
+    assertEquals("multihead-backup: not a backup id: '../../etc'\n", badOut);
   }
 }
