@@ -181,7 +181,7 @@ class ClusterE2E {
 
   @Test
   @Order(4)
-  void phase7sBackupRunsOnTheVipHolderOnlyAndItsManifestChecksOut(LabCluster lab) throws Exception {
+  void backupsAreTakenOnTheVipHolderVerifiedWithRestoreDrillsAndCorruptionIsNamed(LabCluster lab) {
     for (Node n : lab.nodes()) {
       CommandResult timer = lab.transport().executor(n).run(Command.of("systemctl", "is-active", "multihead-backup.timer"));
       assertEquals("active", timer.stdout().strip(), n + ": the backup timer");
@@ -191,30 +191,42 @@ class ClusterE2E {
     CommandResult off = lab.transport().executor(lab.node(2)).run(Command.of("/usr/local/sbin/multihead-backup", "--if-vip"));
     assertEquals(0, off.exitCode(), off.stderr());
     assertEquals("not the VIP holder: no backup taken here", off.stdout().strip());
+    io.github.multihead.backup.BackupManager backups = cluster(lab, Galera.create()).backups();
     long t0 = System.nanoTime();
-    CommandResult taken = lab.transport().executor(lab.node(1)).run(Command.of("/usr/local/sbin/multihead-backup", "--if-vip"));
-    System.out.printf("[figures] node-side backup on the VIP holder: %.1f s%n", (System.nanoTime() - t0) / 1e9);
-    assertEquals(0, taken.exitCode(), taken.stdout() + taken.stderr());
-    String dir = taken.stdout().strip();
-    assertTrue(dir.matches("/var/backups/cluster/\\d{8}T\\d{6}Z-node1"), dir);
-    String manifest = lab.transport().executor(lab.node(1)).run(Command.of("cat", dir + "/manifest.json")).stdout();
-    com.fasterxml.jackson.databind.JsonNode m = new com.fasterxml.jackson.databind.ObjectMapper().readTree(manifest);
-    assertEquals("[\"glusterfs\",\"galera\",\"redis\",\"keepalived\"]", m.get("services").toString(), manifest);
-    assertTrue(m.at("/meta/galera/seqno").asText().matches("\\d+"), manifest);
-    assertEquals("cluster", m.at("/meta/redis/mode").asText(), manifest);
-    List<String> paths = new ArrayList<>();
-    m.get("files").forEach(f -> paths.add(f.get("path").asText()));
+    io.github.multihead.backup.Backup b = backups.create();
+    System.out.printf("[figures] backup create (on the VIP holder): %.1f s, %d files, %.1f MiB%n", (System.nanoTime() - t0) / 1e9,
+        b.files().size(), b.size() / 1048576.0);
+    assertEquals("node1", b.node(), "taken on the VIP holder");
+    assertTrue(b.id().matches("\\d{8}T\\d{6}Z-node1"), b.id());
+    assertEquals(List.of("glusterfs", "galera", "redis", "keepalived"), b.services());
+    assertTrue(b.meta("galera", "seqno").orElseThrow().matches("\\d+"), b.meta().toString());
+    assertEquals("cluster", b.meta("redis", "mode").orElseThrow());
+    List<String> paths = b.files().stream().map(io.github.multihead.backup.Backup.BackupFile::path).collect(Collectors.toList());
     assertTrue(paths.contains("galera/mariadb.tar.gz"), paths.toString());
     assertEquals(3, paths.stream().filter(p -> p.startsWith("redis/dump-") && p.endsWith(".rdb")).count(), "an RDB of each primary: " + paths);
     assertTrue(paths.contains("glusterfs/volume-info.txt"), paths.toString());
-    CommandResult sums = lab.transport().executor(lab.node(1)).run(Command.shell(
-        "cd \"$1\" && jq -r '.files[] | \"\\(.sha256)  \\(.path)\"' manifest.json | sha256sum --quiet -c", dir));
-    assertEquals(0, sums.exitCode(), "every file matches its SHA-256: " + sums.stdout() + sums.stderr());
+    assertEquals(b.id(), backups.latest().orElseThrow().id());
+
+    long t1 = System.nanoTime();
+    io.github.multihead.backup.BackupVerification ok = backups.verify(b.id());
+    System.out.printf("[figures] backup verify (checksums + restore drills): %.1f s%n", (System.nanoTime() - t1) / 1e9);
+    System.out.print(ok.toText());
+    assertTrue(ok.passed(), ok.toText());
+    assertTrue(ok.proved().stream().anyMatch(l -> l.startsWith("galera drill: the copy was prepared, started on 127.0.0.1:13306")), ok.toText());
+    assertTrue(ok.proved().stream().anyMatch(l -> l.startsWith("redis drill: 3 RDB file(s) pass")), ok.toText());
+
+    CommandResult corrupt = lab.transport().executor(lab.node(1)).run(Command.shell(
+        "printf 'x' | dd of=\"$1/glusterfs/volume-info.txt\" bs=1 seek=3 conv=notrunc 2>/dev/null", b.directory()));
+    assertEquals(0, corrupt.exitCode(), corrupt.stderr());
+    io.github.multihead.backup.BackupVerification bad = backups.verify(b.id());
+    assertFalse(bad.passed());
+    assertEquals("backup " + b.id() + ": checksum mismatch: glusterfs/volume-info.txt", bad.failure().orElseThrow());
+
+    String manifest = lab.transport().executor(lab.node(1)).run(Command.of("cat", b.directory() + "/manifest.json")).stdout();
     for (String secret : secretValues(lab)) {
-      assertFalse(taken.stdout().contains(secret) || taken.stderr().contains(secret) || manifest.contains(secret),
-          "the backup's output and manifest hold no secret");
+      assertFalse(ok.toText().contains(secret) || manifest.contains(secret), "the backup's output and manifest hold no secret");
     }
-    lab.transport().executor(lab.node(1)).run(Command.of("rm", "-rf", dir));
+    lab.transport().executor(lab.node(1)).run(Command.of("rm", "-rf", b.directory()));
   }
 
   @Test
