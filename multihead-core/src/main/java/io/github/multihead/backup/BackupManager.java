@@ -168,6 +168,83 @@ public final class BackupManager {
     return new BackupVerification(id, node.hostname(), proved, failure, Duration.ofNanos(System.nanoTime() - start));
   }
 
+  /**
+   * Puts backup {@code id} back: each service in it contributes its actions (Galera: stop every
+   * node, restore the copy on the node holding the backup and bootstrap from it, the others join by
+   * SST; Redis: stop, each primary's RDB back, start, wait for the cluster). With {@code dryRun}
+   * nothing runs: the report lists what would be stopped, replaced and started. Stops at the first
+   * failing action and says which.
+   *
+   * @throws MultiheadException when the backup is another cluster's
+   */
+  public RestoreReport restore(String id, boolean dryRun) {
+    Backup backup = get(id);
+    if (!backup.cluster().equals(spec.cluster().name())) {
+      throw new MultiheadException("backup " + id + " is of cluster '" + backup.cluster() + "', not '" + spec.cluster().name() + "'");
+    }
+    List<RestoreAction> actions = new ArrayList<>();
+    for (io.github.multihead.services.ManagedService service : io.github.multihead.services.Services.standard()) {
+      if (backup.services().contains(service.id())) {
+        actions.addAll(service.restore(spec, backup));
+      }
+    }
+    long start = System.nanoTime();
+    if (dryRun) {
+      return new RestoreReport(backup, actions, true, 0, Optional.empty(), Duration.ZERO);
+    }
+    int done = 0;
+    for (RestoreAction action : actions) {
+      Optional<String> failed;
+      try {
+        failed = perform(action);
+      } catch (MultiheadException e) {
+        failed = Optional.of(e.getMessage());
+      }
+      if (failed.isPresent()) {
+        return new RestoreReport(backup, actions, false, done, failed.map(redactor::redact), Duration.ofNanos(System.nanoTime() - start));
+      }
+      done++;
+    }
+    return new RestoreReport(backup, actions, false, done, Optional.empty(), Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  private Optional<String> perform(RestoreAction action) {
+    Node node = node(action.node());
+    if (action instanceof RestoreAction.Run run) {
+      CommandResult r = run(node, run.command());
+      return r.ok() ? Optional.empty() : Optional.of(failure(node, run.what(), r).getMessage());
+    }
+    if (action instanceof RestoreAction.Copy copy) {
+      Node from = node(copy.fromNode());
+      byte[] bytes;
+      try {
+        bytes = transport.executor(from).read(copy.fromPath())
+            .orElseThrow(() -> new MultiheadException("[" + from.hostname() + "] " + copy.fromPath() + " is missing from the backup"));
+        transport.executor(node).upload(io.github.multihead.exec.Upload.of(copy.toPath(), io.github.multihead.exec.Content.of(bytes),
+            copy.mode()).ownedBy(copy.owner()));
+      } catch (TransportException e) {
+        return Optional.of(e.getMessage());
+      }
+      return Optional.empty();
+    }
+    RestoreAction.WaitFor wait = (RestoreAction.WaitFor) action;
+    long deadline = System.nanoTime() + wait.timeout().toNanos();
+    while (true) {
+      if (run(node, wait.probe()).ok()) {
+        return Optional.empty();
+      }
+      if (System.nanoTime() > deadline) {
+        return Optional.of("[" + node.hostname() + "] not true after " + wait.timeout().toSeconds() + " s: " + wait.what());
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.of("interrupted while waiting until " + wait.what());
+      }
+    }
+  }
+
   private Backup read(Node node, String id) {
     CommandResult r = run(node, Command.of("cat", spec.backup().backupDir() + "/" + id + "/manifest.json").withSudo());
     if (!r.ok()) {

@@ -60,6 +60,15 @@ public interface ManagedService {
   }
 
   /**
+   * How to put this service's part of {@code backup} back, in order: what to stop, what to replace
+   * with files of the backup, what to start and wait for. Empty when the part needs no restore
+   * (configs are rewritten by deploy) — the default.
+   */
+  default List<io.github.multihead.backup.RestoreAction> restore(ClusterSpec spec, io.github.multihead.backup.Backup backup) {
+    return List.of();
+  }
+
+  /**
    * What this service finds wrong or risky in its part of the spec (a replica count above the node
    * count, an even Galera node count), each at a YAML path. Validation runs this for every spec,
    * from YAML or built in code, together with the general rules.

@@ -96,4 +96,44 @@ class BackupManagerTest {
     MultiheadException none = assertThrows(MultiheadException.class, () -> backups.verify("20200101T000000Z-server1"));
     assertEquals("no backup 20200101T000000Z-server1 on any controller", none.getMessage());
   }
+
+  @Test
+  void aDryRunRestoreListsWhatItStopsReplacesAndStartsAndChangesNothing() {
+    RecordingTransport mock = RecordingTransport.create();
+    String id = "20261126T010000Z-server1";
+    String m = "{\"schema\":1,\"id\":\"" + id + "\",\"created_at\":\"2026-11-26T01:00:00Z\",\"cluster\":\"test-hpc-cluster\","
+        + "\"node\":\"server1\",\"services\":[\"galera\",\"redis\"],\"files\":[{\"path\":\"galera/mariadb.tar.gz\",\"size\":1,"
+        + "\"sha256\":\"a\"},{\"path\":\"redis/dump-192.168.1.101-6379.rdb\",\"size\":1,\"sha256\":\"b\"},{\"path\":"
+        + "\"redis/dump-192.168.1.102-6379.rdb\",\"size\":1,\"sha256\":\"c\"},{\"path\":\"redis/dump-192.168.1.103-6379.rdb\","
+        + "\"size\":1,\"sha256\":\"d\"}],\"meta\":{\"galera\":{\"seqno\":\"42\"},\"redis\":{\"mode\":\"cluster\"}}}";
+    mock.on("server1", c -> c.argv().equals(List.of(PROGRAM, "--list"))).respond(0, m + "\n");
+    mock.on("server2", c -> c.argv().equals(List.of(PROGRAM, "--list"))).respond(0, "");
+    mock.on("server3", c -> c.argv().equals(List.of(PROGRAM, "--list"))).respond(0, "");
+    RestoreReport plan = backups(mock).restore(id, true);
+    String text = plan.toText();
+    assertTrue(plan.dryRun() && plan.succeeded() && plan.done() == 0, text);
+    List<String> lines = plan.actions().stream().map(RestoreAction::describe).toList();
+    assertEquals("server2: stop mariadb", lines.get(0));
+    assertEquals("server3: stop mariadb", lines.get(1));
+    assertEquals("server1: stop mariadb", lines.get(2));
+    assertTrue(lines.get(3).startsWith("server1: replace /var/lib/mysql with the backup's copy, prepared by mariabackup (galera seqno 42"), text);
+    assertTrue(lines.contains("server1: bootstrap a new primary component from the restored copy (galera_new_cluster)"), text);
+    assertTrue(lines.contains("server2: replace /var/lib/redis/appendonlydir/appendonly.aof.1.base.rdb with server1:/var/backups/cluster/"
+        + id + "/redis/dump-192.168.1.102-6379.rdb"), text);
+    assertTrue(lines.indexOf("server3: start mariadb (joins by SST from server1)") > lines.indexOf("server1: wait until MariaDB is Synced (at most 120 s)"), text);
+    assertTrue(text.endsWith("actions; nothing was changed (dry run)\n"), text);
+    mock.assertRanTimes("server1", c -> c.argv().contains("stop"), 0);
+  }
+
+  @Test
+  void aRestoreOfAnotherClustersBackupIsRefused() {
+    RecordingTransport mock = RecordingTransport.create();
+    String id = "20261126T010000Z-server1";
+    mock.on("server1", c -> c.argv().equals(List.of(PROGRAM, "--list"))).respond(0,
+        manifest(id, "server1", "2026-11-26T01:00:00Z").replace("test-hpc-cluster", "other") + "\n");
+    mock.on("server2", c -> c.argv().equals(List.of(PROGRAM, "--list"))).respond(0, "");
+    mock.on("server3", c -> c.argv().equals(List.of(PROGRAM, "--list"))).respond(0, "");
+    MultiheadException e = assertThrows(MultiheadException.class, () -> backups(mock).restore(id, true));
+    assertEquals("backup " + id + " is of cluster 'other', not 'test-hpc-cluster'", e.getMessage());
+  }
 }

@@ -114,6 +114,15 @@ public final class Galera implements ManagedService {
         .withDrill(Resources.text(Galera.class, "drill.sh")));
   }
 
+  /**
+   * Every node stops; the node holding the backup restores its copy into the datadir and
+   * bootstraps from it; the others join by full SST, one at a time.
+   */
+  @Override
+  public List<io.github.multihead.backup.RestoreAction> restore(ClusterSpec spec, io.github.multihead.backup.Backup backup) {
+    return backup.services().contains(ID) ? GaleraRestore.actions(spec, backup) : List.of();
+  }
+
   @Override
   public String toString() {
     return "Galera";

@@ -113,6 +113,12 @@ public final class Redis implements ManagedService {
         List.of("redis-cli", "redis-check-rdb")).withDrill(Resources.text(Redis.class, "drill.sh")));
   }
 
+  /** Every node stops; each primary's RDB comes back as the base of a fresh append-only file; all start. */
+  @Override
+  public List<io.github.multihead.backup.RestoreAction> restore(ClusterSpec spec, io.github.multihead.backup.Backup backup) {
+    return backup.services().contains(id()) ? RedisRestore.actions(spec, backup) : List.of();
+  }
+
   @Override
   public String toString() {
     return "Redis";

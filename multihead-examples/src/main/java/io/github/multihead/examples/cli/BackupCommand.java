@@ -19,16 +19,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code multihead backup create|list|verify}: the cluster's backups (docs/backup.md). */
-@Command(name = "backup", description = "Create, list and verify the cluster's backups (taken on the node holding the VIP).",
-    subcommands = {BackupCommand.Create.class, BackupCommand.ListBackups.class, BackupCommand.Verify.class})
+/** {@code multihead backup create|list|verify|restore}: the cluster's backups (docs/backup.md). */
+@Command(name = "backup", description = "Create, list, verify and restore the cluster's backups (taken on the node holding the VIP).",
+    subcommands = {BackupCommand.Create.class, BackupCommand.ListBackups.class, BackupCommand.Verify.class, BackupCommand.Restore.class})
 final class BackupCommand implements Runnable {
   @Spec
   CommandSpec commandSpec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(commandSpec.commandLine(), "a backup command is required (create, list, verify)");
+    throw new CommandLine.ParameterException(commandSpec.commandLine(), "a backup command is required (create, list, verify, restore)");
   }
 
   static <T> T withBackups(SpecOptions options, CommandSpec commandSpec, Function<BackupManager, T> work) {
@@ -116,6 +116,34 @@ final class BackupCommand implements Runnable {
       out.print(v.toText());
       out.flush();
       return v.passed() ? Main.OK : Main.FAILED;
+    }
+  }
+
+  @Command(name = "restore", description = "Put a backup back (Galera and Redis data); --dry-run shows what it stops, replaces and starts.")
+  static final class Restore implements Callable<Integer> {
+    @Mixin
+    SpecOptions options;
+
+    @Spec
+    CommandSpec commandSpec;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Which which;
+
+    @Option(names = "--dry-run", description = "Show the actions; change nothing.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = commandSpec.commandLine().getOut();
+      io.github.multihead.backup.RestoreReport r = withBackups(options, commandSpec, backups -> {
+        String id = which.latest ? backups.latest().orElseThrow(() -> new Main.BadInputException("there is no backup to restore")).id()
+            : which.id;
+        return backups.restore(id, dryRun);
+      });
+      out.print(r.toText());
+      out.flush();
+      return r.succeeded() ? Main.OK : Main.FAILED;
     }
   }
 }
