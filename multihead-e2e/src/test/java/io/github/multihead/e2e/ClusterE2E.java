@@ -249,14 +249,14 @@ class ClusterE2E {
   @Order(5)
   void aRestoreBringsBackExactlyTheRowsAndKeysOfBackupTime(LabCluster lab) {
     Node n1 = lab.node(1);
-    run(lab, n1, "CREATE DATABASE e2e_backup; CREATE TABLE e2e_backup.t (id INT PRIMARY KEY) ENGINE=InnoDB;"
-        + " INSERT INTO e2e_backup.t SELECT seq FROM seq_1_to_50;");
+    run(lab, n1, "CREATE DATABASE e2e_backup; USE e2e_backup; CREATE TABLE t (id INT PRIMARY KEY) ENGINE=InnoDB;"
+        + " INSERT INTO t SELECT seq FROM seq_1_to_50;");
     CommandResult set = redis(lab, n1, "for i in $(seq 1 30); do r SET \"e2e:k$i\" \"v$i\" >/dev/null || exit 1; done");
     assertEquals(0, set.exitCode(), set.stderr());
     io.github.multihead.backup.BackupManager backups = cluster(lab, Galera.create()).backups();
     io.github.multihead.backup.Backup b = backups.create();
 
-    run(lab, n1, "INSERT INTO e2e_backup.t SELECT seq FROM seq_51_to_80; DELETE FROM e2e_backup.t WHERE id = 1;");
+    run(lab, n1, "USE e2e_backup; INSERT INTO t SELECT seq FROM seq_51_to_80; DELETE FROM t WHERE id = 1;");
     CommandResult more = redis(lab, n1, "for i in $(seq 31 50); do r SET \"e2e:k$i\" \"v$i\" >/dev/null || exit 1; done; "
         + "r DEL e2e:k1 >/dev/null");
     assertEquals(0, more.exitCode(), more.stderr());
