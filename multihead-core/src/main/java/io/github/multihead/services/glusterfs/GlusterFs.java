@@ -94,6 +94,21 @@ public final class GlusterFs implements ManagedService {
     return GlusterPhase.checks(spec);
   }
 
+  /**
+   * {@code services.glusterfs} of a node's status: glusterd's unit, peers connected ({@code gluster
+   * pool list}), bricks online ({@code volume status --xml}), entries pending heal ({@code volume heal
+   * … info summary}) and whether the volume is mounted. {@code down} when glusterd is not running or
+   * no brick is online.
+   */
+  @Override
+  public java.util.Optional<io.github.multihead.services.StatusProbe> statusProbe(ClusterSpec spec) {
+    int nodes = spec.controllersWith(Service.GLUSTERFS).size();
+    return java.util.Optional.of(io.github.multihead.services.StatusProbe.fromResource(GlusterFs.class, id())
+        .with("MH_GLUSTER_VOLUME", spec.gluster().volumeName())
+        .with("MH_GLUSTER_MOUNT", spec.gluster().mountPoint())
+        .with("MH_GLUSTER_NODES", nodes));
+  }
+
   @Override
   public String toString() {
     return "GlusterFs[phase 1 'glusterfs']";
