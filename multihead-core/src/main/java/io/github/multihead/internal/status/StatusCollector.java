@@ -119,9 +119,7 @@ public final class StatusCollector {
         .append("# Run by ").append(UNIT).append(".timer every ").append(PERIOD_S)
         .append(" s: writes this node's report to the shared volume, then merges\n")
         .append("# every node's report into ").append(STATUS_JSON).append(" (schema 1, see docs/status.md).\n")
-        .append("set -u\n")
-        .append("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n")
-        .append("export PATH\n");
+        .append("set -u\n");
     var(s, "MH_HOST", c.hostname());
     var(s, "MH_IP", c.ip());
     var(s, "MH_VIP", spec.network().vip());
