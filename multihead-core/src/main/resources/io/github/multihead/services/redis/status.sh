@@ -1,4 +1,6 @@
 # Redis on this node: the units, the role, and in a Redis Cluster its state, slots and known nodes.
+# down: redis-server not running or not answering here. A cluster_state other than ok while this
+# node answers is degraded (the node is up; the cluster is impaired, e.g. a primary is gone).
 # The password is read from this node's own redis.conf (0600, root reads it) and given to redis-cli
 # in REDISCLI_AUTH (the environment, not argv); it is never printed.
 if [ "$MH_REDIS_MODE" = replication ]; then
@@ -57,8 +59,7 @@ printf '%s\n--cluster--\n%s\n' "$info" "$cinfo" | jq -R -s -c --argjson units "$
      elif $r.role == "master" then {connected_replicas: (($r.connected_slaves // "0") | tonumber? // 0)}
      else {master_link: ($r.master_link_status // "unknown")} end)
   | .state = (if $mode == "cluster" then
-        (if .cluster_state != "ok" then "down"
-         elif .slots_ok == 16384 and .known_nodes == $expected then "ok" else "degraded" end)
+        (if .cluster_state == "ok" and .slots_ok == 16384 and .known_nodes == $expected then "ok" else "degraded" end)
       elif $mode == "replication" then
         (if $sentinel != "active" then "degraded"
          elif .role == "master" and .connected_replicas >= 1 then "ok"
