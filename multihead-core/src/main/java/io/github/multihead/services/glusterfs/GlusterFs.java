@@ -96,8 +96,8 @@ public final class GlusterFs implements ManagedService {
 
   /**
    * {@code services.glusterfs} of a node's status: glusterd's unit, peers connected ({@code gluster
-   * pool list}), bricks online ({@code volume status --xml}), entries pending heal ({@code volume heal
-   * … info summary}) and whether the volume is mounted. {@code down} when glusterd is not running or
+   * pool list}), bricks online ({@code volume status --xml}), entries pending heal on its brick (its heal
+   * indices) and whether the volume is mounted. {@code down} when glusterd is not running or
    * no brick is online.
    */
   @Override
@@ -106,6 +106,7 @@ public final class GlusterFs implements ManagedService {
     return java.util.Optional.of(io.github.multihead.services.StatusProbe.fromResource(GlusterFs.class, id())
         .with("MH_GLUSTER_VOLUME", spec.gluster().volumeName())
         .with("MH_GLUSTER_MOUNT", spec.gluster().mountPoint())
+        .with("MH_GLUSTER_BRICK", spec.gluster().brickPath())
         .with("MH_GLUSTER_NODES", nodes));
   }
 

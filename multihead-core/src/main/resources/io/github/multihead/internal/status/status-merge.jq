@@ -38,7 +38,7 @@ $cluster[0] as $c
 | (
     [$nodes[] | select(.reachable | not) | {node: .hostname, service: "node", level: "degraded", message: .problem}]
   + [$up[] | .hostname as $h | .services | to_entries[] | select(.value.state != "ok")
-      | {node: $h, service: .key, level: "degraded", message: "\(.key) \(.value.state): \(.value.summary)"}]
+      | {node: $h, service: .key, level: "degraded", message: "\(.value.state): \(.value.summary)"}]
   + [$services | to_entries[] | select(.value.state == "down")
       | {node: "all", service: .key, level: "down", message: "\(.key) works on no node"}]
   + (if ($up | length) == 0 then [{node: "all", service: "node", level: "down", message: "no node reported in the last \($c.stale_after_s) s"}] else [] end)

@@ -271,12 +271,23 @@ class StatusCollectorTest {
 
   @Test
   void aStoppedServiceDegradesTheClusterNamingNodeAndService() throws IOException {
+    // as captured on the lab: redis stopped on node2; node1 and node3 answer, their cluster fails
     JsonNode stopped = JSON.readTree(text("/fixtures/status/redis-stopped.json"));
-    ObjectNode doc = merged(withService(healthyReports(), "server2", "redis", stopped), "shared");
+    JsonNode peer = JSON.readTree(text("/fixtures/status/redis-peer-stopped.json"));
+    List<ObjectNode> reports = withService(healthyReports(), "server2", "redis", stopped);
+    withService(reports, "server1", "redis", peer);
+    withService(reports, "server3", "redis", peer);
+    ObjectNode doc = merged(reports, "shared");
     assertEquals("degraded", doc.path("overall").asText());
-    List<String> reasons = reasons(doc);
-    assertTrue(reasons.get(0).startsWith("degraded server2 redis: redis down: redis-server is inactive"), reasons.toString());
+    assertEquals(List.of(
+        "degraded server1 redis: degraded: master, cluster_state fail, slots ok 10922/16384, nodes 3/3",
+        "degraded server2 redis: down: redis-server is inactive",
+        "degraded server3 redis: degraded: master, cluster_state fail, slots ok 10922/16384, nodes 3/3"), reasons(doc));
     assertEquals("down", doc.path("nodes").get(1).path("services").path("redis").path("state").asText());
+    assertEquals("degraded", doc.path("services").path("redis").path("state").asText());
+    // redis stopped on node2 only: the same reason for it, nothing else
+    ObjectNode one = merged(withService(healthyReports(), "server2", "redis", stopped), "shared");
+    assertEquals(List.of("degraded server2 redis: down: redis-server is inactive"), reasons(one));
   }
 
   @Test
