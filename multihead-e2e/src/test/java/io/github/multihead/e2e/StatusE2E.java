@@ -170,6 +170,27 @@ class StatusE2E {
       }
       System.out.println("[figures] " + n.hostname() + " status-collect wall time (ms): " + String.join(", ", ms));
     }
+    // where the time goes on node1: each probe alone, and one jq start for scale
+    for (String probe : List.of("glusterfs", "galera", "redis", "keepalived")) {
+      CommandResult r = lab.transport().executor(lab.node(1)).run(Command.shell(
+          "s=$(date +%s%N); " + StatusCollector.COLLECT + " --probe \"$1\" >/dev/null; e=$(date +%s%N); echo $(( (e - s) / 1000000 ))", probe));
+      System.out.println("[figures] node1 probe " + probe + ": " + r.stdout().strip() + " ms");
+    }
+    System.out.println("[figures] node1 one jq start: " + lab.transport().executor(lab.node(1)).run(Command.shell(
+        "s=$(date +%s%N); jq -n 1 >/dev/null; e=$(date +%s%N); echo $(( (e - s) / 1000000 ))")).stdout().strip() + " ms");
+    System.out.println("[figures] host load: " + Files.readString(Path.of("/proc/loadavg")).strip());
+    // raw tool output for the parser fixtures
+    String vol = lab.spec().gluster().volumeName();
+    for (String[] c : new String[][] {
+        {"gluster-pool-list.txt", "gluster --mode=script pool list"},
+        {"gluster-volume-status.xml", "gluster --mode=script volume status " + vol + " --xml"},
+        {"gluster-heal-index.txt", "ls -la " + lab.spec().gluster().brickPath() + "/.glusterfs/indices/xattrop " + lab.spec().gluster().brickPath() + "/.glusterfs/indices/dirty"},
+        {"mysql-wsrep-status.txt", "mysql --batch --skip-column-names -e \"SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_cluster_size','wsrep_cluster_status','wsrep_local_state_comment','wsrep_ready','wsrep_last_committed','wsrep_cluster_state_uuid')\""},
+        {"systemctl-show.txt", "systemctl show -p LoadState -p ActiveState -- mariadb no-such-unit redis-server"}}) {
+      String out = run(lab, lab.node(1), "sh", "-c", c[1]).stdout();
+      Files.writeString(CAPTURES.resolve(c[0]), out);
+      System.out.println("[capture] " + c[1] + ":\n" + out);
+    }
     assertNoSecret(lab);
   }
 
