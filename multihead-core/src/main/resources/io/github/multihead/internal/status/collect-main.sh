@@ -16,6 +16,16 @@ mh_units() {
     }'
 }
 
+# mh_state JSON UNIT: UNIT's state in an mh_units object ("absent" when it is not there). No process.
+mh_state() {
+  _s=${1#*\""$2"\":\"}
+  if [ "$_s" = "$1" ]; then
+    echo absent
+  else
+    echo "${_s%%\"*}"
+  fi
+}
+
 if [ "${1:-}" = --probe ]; then
   # one service's fragment, in a process of its own (the caller bounds it with timeout)
   "probe_$2"
@@ -57,6 +67,7 @@ mkdir -p "$MH_STATE"
 cp "$tmp/report.json" "$MH_STATE/.$MH_HOST.json.tmp" && mv -f "$MH_STATE/.$MH_HOST.json.tmp" "$MH_STATE/$MH_HOST.json"
 # share it on the Gluster volume, when it is mounted (a hung mount is cut off by timeout)
 source=local
+# shellcheck disable=SC2016 # the inner scripts read their own arguments
 if timeout 2 mountpoint -q -- "$MH_SHARED_MOUNT" \
   && timeout 3 sh -c 'mkdir -p -- "$1" && cp -- "$2" "$1/.$3.json.tmp" && mv -f -- "$1/.$3.json.tmp" "$1/$3.json"' \
     sh "$MH_SHARED" "$tmp/report.json" "$MH_HOST"; then
@@ -67,6 +78,7 @@ else
 fi
 # merge every node's report into the cluster's status document
 mkdir -p "$MH_WWW"
+# shellcheck disable=SC2016
 timeout 3 sh -c 'for f in "$1"/*.json; do [ -f "$f" ] && cat -- "$f" && echo; done' sh "$dir" \
   | jq -n -R --slurpfile cluster "$MH_LIB/status-cluster.json" --argjson now "$now" --arg by "$MH_HOST" \
     --arg source "$source" -f "$MH_LIB/status-merge.jq" >"$MH_WWW/.status.json.tmp" \

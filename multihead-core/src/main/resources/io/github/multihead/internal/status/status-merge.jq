@@ -32,7 +32,9 @@ $cluster[0] as $c
          elif ($ok | length) == ($on | length) then "ok" else "degraded" end),
        nodes: [$on[].hostname],
        nodes_ok: ($ok | length),
-       summary: (($ok + $seen + [{summary: "no node reports it"}])[0].summary)}}]
+       summary: (if ($ok | length) == ($on | length) then $ok[0].summary
+         else ((([$seen[] | select(.state == "down")] + [$seen[] | select(.state != "ok")] + $seen) | map("\(.state): \(.summary)"))
+           + ["no node reports it"])[0] end)}}]
   | from_entries as $services
 | ([$up[] | select(.vip_held) | .hostname]) as $holders
 | (

@@ -1,6 +1,6 @@
 # MariaDB Galera on this node. Read as root over the local unix socket: no password anywhere.
 units=$(mh_units mariadb)
-unit=$(printf '%s' "$units" | jq -r '.mariadb')
+unit=$(mh_state "$units" mariadb)
 if [ "$unit" != active ]; then
   jq -n -c --argjson units "$units" --arg unit "$unit" \
     '{state: "down", summary: "mariadb is \($unit)", units: $units}'

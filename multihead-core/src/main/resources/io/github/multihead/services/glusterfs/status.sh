@@ -1,7 +1,7 @@
 # GlusterFS on this node: glusterd, peers connected, bricks online, entries pending heal on this
 # node's brick, the mount.
 units=$(mh_units glusterd)
-unit=$(printf '%s' "$units" | jq -r '.glusterd')
+unit=$(mh_state "$units" glusterd)
 mounted=false
 if timeout 2 mountpoint -q -- "$MH_GLUSTER_MOUNT"; then
   mounted=true

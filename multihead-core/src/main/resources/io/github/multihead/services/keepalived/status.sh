@@ -1,6 +1,6 @@
 # Keepalived on this node: the unit, whether this node holds the VIP, its VRRP state.
 units=$(mh_units keepalived)
-unit=$(printf '%s' "$units" | jq -r '.keepalived')
+unit=$(mh_state "$units" keepalived)
 holds=false
 if [ -n "$MH_VIP" ] && ip -o -4 addr show dev "$MH_KEEPALIVED_IFACE" 2>/dev/null | grep -q " $MH_VIP/"; then
   holds=true

@@ -8,8 +8,8 @@ if [ "$MH_REDIS_MODE" = replication ]; then
 else
   units=$(mh_units redis-server)
 fi
-unit=$(printf '%s' "$units" | jq -r '."redis-server"')
-sentinel=$(printf '%s' "$units" | jq -r '."redis-sentinel" // "none"')
+unit=$(mh_state "$units" redis-server)
+sentinel=$(mh_state "$units" redis-sentinel)
 if [ "$unit" != active ]; then
   jq -n -c --argjson units "$units" --arg unit "$unit" --arg mode "$MH_REDIS_MODE" \
     '{state: "down", summary: "redis-server is \($unit)", mode: $mode, units: $units}'

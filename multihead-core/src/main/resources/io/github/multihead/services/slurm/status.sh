@@ -1,13 +1,15 @@
 # Slurm on this node (Debian 12, slurm 22.05): the units it has enabled, scontrol ping, node states.
 # A unit counts when it is installed and enabled or running; munge always counts.
 all=$(mh_units munge slurmctld slurmd slurmdbd slurmrestd)
-units=$(printf '%s' "$all" | jq -c 'with_entries(select(.value != "absent"))')
+counted=munge
 for u in slurmctld slurmd slurmdbd slurmrestd; do
-  s=$(printf '%s' "$units" | jq -r --arg u "$u" '.[$u] // "absent"')
-  if [ "$s" != absent ] && [ "$s" != active ] && ! systemctl is-enabled -q -- "$u" 2>/dev/null; then
-    units=$(printf '%s' "$units" | jq -c --arg u "$u" 'del(.[$u])')
+  s=$(mh_state "$all" "$u")
+  if [ "$s" = active ] || { [ "$s" != absent ] && systemctl is-enabled -q -- "$u" 2>/dev/null; }; then
+    counted="$counted $u"
   fi
 done
+# shellcheck disable=SC2086 # unit names, split on purpose
+units=$(mh_units $counted)
 if ! command -v scontrol >/dev/null 2>&1; then
   jq -n -c --argjson units "$units" '{state: "down", summary: "slurm is not installed", units: $units}'
   exit 0
