@@ -64,13 +64,14 @@ done | jq -R -s -c --arg host "$MH_HOST" --arg ip "$MH_IP" --argjson now "$now" 
        else {state: "down", summary: "status probe gave no valid output (failed or timed out after 5 s)"} end)})
      | from_entries)}' >"$tmp/report.json" || exit 1
 mkdir -p "$MH_STATE"
-cp "$tmp/report.json" "$MH_STATE/.$MH_HOST.json.tmp" && mv -f "$MH_STATE/.$MH_HOST.json.tmp" "$MH_STATE/$MH_HOST.json"
+# temp names carry this run's PID: a run by hand may overlap the timer's
+cp "$tmp/report.json" "$MH_STATE/.$MH_HOST.json.$$" && mv -f "$MH_STATE/.$MH_HOST.json.$$" "$MH_STATE/$MH_HOST.json"
 # share it on the Gluster volume, when it is mounted (a hung mount is cut off by timeout)
 source=local
 # shellcheck disable=SC2016 # the inner scripts read their own arguments
 if timeout 2 mountpoint -q -- "$MH_SHARED_MOUNT" \
-  && timeout 3 sh -c 'mkdir -p -- "$1" && cp -- "$2" "$1/.$3.json.tmp" && mv -f -- "$1/.$3.json.tmp" "$1/$3.json"' \
-    sh "$MH_SHARED" "$tmp/report.json" "$MH_HOST"; then
+  && timeout 3 sh -c 'mkdir -p -- "$1" && cp -- "$2" "$1/.$3.json.$4" && mv -f -- "$1/.$3.json.$4" "$1/$3.json"' \
+    sh "$MH_SHARED" "$tmp/report.json" "$MH_HOST" "$$"; then
   source=shared
   dir=$MH_SHARED
 else
@@ -81,5 +82,5 @@ mkdir -p "$MH_WWW"
 # shellcheck disable=SC2016
 timeout 3 sh -c 'for f in "$1"/*.json; do [ -f "$f" ] && cat -- "$f" && echo; done' sh "$dir" \
   | jq -n -R --slurpfile cluster "$MH_LIB/status-cluster.json" --argjson now "$now" --arg by "$MH_HOST" \
-    --arg source "$source" -f "$MH_LIB/status-merge.jq" >"$MH_WWW/.status.json.tmp" \
-  && chmod 0644 "$MH_WWW/.status.json.tmp" && mv -f "$MH_WWW/.status.json.tmp" "$MH_WWW/status.json"
+    --arg source "$source" -f "$MH_LIB/status-merge.jq" >"$MH_WWW/.status.json.$$" \
+  && chmod 0644 "$MH_WWW/.status.json.$$" && mv -f "$MH_WWW/.status.json.$$" "$MH_WWW/status.json"
