@@ -31,6 +31,13 @@ if [ "${1:-}" = --probe ]; then
   "probe_$2"
   exit 0
 fi
+if [ "${1:-}" = --merge ]; then
+  # the status document from the node reports on stdin (one JSON object per line), written to
+  # stdout: what Cluster.status() asks of one node after collecting every node's report over SSH
+  jq -n -R --slurpfile cluster "$MH_LIB/status-cluster.json" --argjson now "$(date +%s)" --arg by "$MH_HOST" \
+    --arg source "${2:-ssh}" -f "$MH_LIB/status-merge.jq"
+  exit
+fi
 
 umask 022
 start=$(date +%s%N)
@@ -63,6 +70,11 @@ done | jq -R -s -c --arg host "$MH_HOST" --arg ip "$MH_IP" --argjson now "$now" 
      | if ($o | type) == "object" and ($o.state | type) == "string" then $o
        else {state: "down", summary: "status probe gave no valid output (failed or timed out after 5 s)"} end)})
      | from_entries)}' >"$tmp/report.json" || exit 1
+if [ "${1:-}" = --report ]; then
+  # this node's report on stdout, nothing written (Cluster.status() collects these over SSH)
+  cat "$tmp/report.json"
+  exit 0
+fi
 mkdir -p "$MH_STATE"
 # temp names carry this run's PID: a run by hand may overlap the timer's
 cp "$tmp/report.json" "$MH_STATE/.$MH_HOST.json.$$" && mv -f "$MH_STATE/.$MH_HOST.json.$$" "$MH_STATE/$MH_HOST.json"

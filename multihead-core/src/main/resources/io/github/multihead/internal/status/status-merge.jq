@@ -2,7 +2,7 @@
 # Written by multihead. Input: the reports, one JSON object per line (a line that is not a schema-1
 # report is ignored). Arguments: $cluster (status-cluster.json, slurped), $now (epoch seconds),
 # $by (the node merging), $source ("shared": every node's report from the Gluster volume; "local":
-# only this node's own). No service is named here: each report says how its services are.
+# only this node's own; "ssh": the reports Cluster.status() collected over SSH just now). No service is named here: each report says how its services are.
 def order: {"down": 0, "degraded": 1, "ok": 2};
 $cluster[0] as $c
 | ([inputs | (try fromjson catch null) | select(type == "object" and .schema == 1 and (.hostname | type) == "string")]
@@ -10,7 +10,8 @@ $cluster[0] as $c
 | ($c.nodes | map(. as $n | $reports[$n.hostname] as $r
     | if $r == null then
         {hostname: $n.hostname, ip: $n.ip, reachable: false, reported_at: null, age_s: null,
-         problem: (if $source == "local" then "no report here (the shared volume is not mounted on \($by))" else "no report" end),
+         problem: (if $source == "local" then "no report here (the shared volume is not mounted on \($by))"
+                   elif $source == "ssh" then "did not answer over SSH" else "no report" end),
          load: null, uptime_s: null, vip_held: false,
          services: ($n.services | map({key: ., value: {state: "unknown", summary: "no report from this node"}}) | from_entries)}
       else
