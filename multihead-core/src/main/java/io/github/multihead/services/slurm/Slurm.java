@@ -70,6 +70,7 @@ public final class Slurm implements ManagedService {
    * The disruptive drill, for {@code verify --drills} only: slurmctld stopped on the primary, a
    * backup takes over and runs a job, the primary started again and back in charge.
    */
+  @Override
   public List<HealthCheck> drills(ClusterSpec spec) {
     return List.of(SlurmChecks.takeover(spec));
   }
