@@ -227,9 +227,14 @@ final class SlurmSteps {
         .unless(Command.shell("systemctl is-enabled -q \"$1\" && systemctl is-active -q \"$1\"", unit).withSudo());
   }
 
-  /** A restart handler, skipped when {@code unit} started after every one of {@code files} last changed. */
+  /**
+   * A restart handler, skipped when {@code unit} started after every one of {@code files} last
+   * changed, or is not running at all (its own "enabled and running" step starts it, with the
+   * current files).
+   */
   static Step restart(String name, String unit, String... files) {
     Command startedAfter = Units.startedAfter(unit, files);
+    Command isActive = Command.of("systemctl", "is-active", "--quiet", unit).asReadOnly();
     Command restart = Command.shell("systemctl daemon-reload && systemctl restart \"$1\"", unit).withSudo();
     return new Step() {
       @Override
@@ -241,6 +246,9 @@ final class SlurmSteps {
       public Check check(StepContext ctx) {
         if (ctx.offline()) {
           return Check.unknown("offline");
+        }
+        if (!ctx.run(isActive).ok()) {
+          return Check.skip(unit + " is not running: it starts with the current inputs");
         }
         return ctx.run(startedAfter).ok() ? Check.skip(unit + " started after its inputs last changed")
             : Check.run(unit + " runs with older inputs");
