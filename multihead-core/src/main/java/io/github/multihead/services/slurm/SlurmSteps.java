@@ -81,6 +81,20 @@ final class SlurmSteps {
         ctx.phaseName(), step, SlurmConfig.MUNGE_KEY + " is missing", null));
   }
 
+  /** Empty when the key file is 0400 munge:munge; else what it is. */
+  private static Optional<String> wrongMode(StepContext ctx) {
+    Optional<io.github.multihead.exec.FileOperation.FileAttributes> a = ctx.executor().stat(SlurmConfig.MUNGE_KEY);
+    if (a.isEmpty()) {
+      return Optional.of("missing");
+    }
+    return a.get().mode() == 0400 && a.get().ownership().equals("munge:munge") ? Optional.empty()
+        : Optional.of(String.format("%04o %s", a.get().mode(), a.get().ownership()));
+  }
+
+  // munge's package (mungekey -c) makes its key 0600; 0400 munge:munge everywhere
+  private static final Command KEY_MODE = Command.shell("chown munge:munge -- \"$1\" && chmod 0400 -- \"$1\"",
+      SlurmConfig.MUNGE_KEY).withSudo();
+
   // $1 key file: a new random 1 KiB key, only when there is none (munge's own package makes one at install)
   private static final Command GENERATE = Command.shell("[ -e \"$1\" ] && exit 0; umask 0377; "
       + "dd if=/dev/urandom of=\"$1\" bs=1024 count=1 status=none && chown munge:munge \"$1\" && chmod 0400 \"$1\"",
@@ -115,13 +129,18 @@ final class SlurmSteps {
         if (!key.sha256().orElseThrow().equals(e.key().get())) {
           return Check.run("the key changed while it was read");
         }
-        return e.holdsMarkedKey() ? Check.skip("holds the marked cluster key " + MungeEvidence.shortSum(e.key().get()))
-            : Check.run("its key " + MungeEvidence.shortSum(e.key().get()) + " becomes the cluster's: marked");
+        if (!e.holdsMarkedKey()) {
+          return Check.run("its key " + MungeEvidence.shortSum(e.key().get()) + " becomes the cluster's: marked");
+        }
+        Optional<String> mode = wrongMode(ctx);
+        return mode.isPresent() ? Check.run("the key is " + mode.get() + ", not 0400 munge:munge")
+            : Check.skip("holds the marked cluster key " + MungeEvidence.shortSum(e.key().get()));
       }
 
       @Override
       public void apply(StepContext ctx) {
         ctx.runChecked(GENERATE);
+        ctx.runChecked(KEY_MODE);
         key.set(ctx.node().hostname(), readKey(ctx, name));
         writeMark(ctx, key.sha256().orElseThrow());
       }
@@ -150,7 +169,9 @@ final class SlurmSteps {
         MungeEvidence e = evidence(ctx, name);
         String want = key.sha256().get();
         if (want.equals(e.key().orElse(null)) && want.equals(e.mark().orElse(null))) {
-          return Check.skip("holds the cluster key " + MungeEvidence.shortSum(want));
+          Optional<String> mode = wrongMode(ctx);
+          return mode.isPresent() ? Check.run("the key is " + mode.get() + ", not 0400 munge:munge")
+              : Check.skip("holds the cluster key " + MungeEvidence.shortSum(want));
         }
         return Check.run((want.equals(e.key().orElse(null)) ? "holds the cluster key, not marked"
             : "its key (" + e + ") is not the cluster's " + MungeEvidence.shortSum(want)) + " (from " + key.source() + ")");
@@ -168,6 +189,9 @@ final class SlurmSteps {
             throw new StepFailedException(ctx.node().hostname(), ctx.phaseName(), name,
                 "the munge key written does not have the cluster key's checksum", null);
           }
+        }
+        if (wrongMode(ctx).isPresent()) {
+          ctx.runChecked(KEY_MODE);
         }
         writeMark(ctx, want);
       }

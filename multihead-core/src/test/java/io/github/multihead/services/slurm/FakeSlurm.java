@@ -43,7 +43,7 @@ final class FakeSlurm {
       String h = n.hostname();
       DebianNode node = mock.debianNode(h);
       // munge's package generates a random key at install: here every node starts with one of its own
-      mock.file(h, SlurmConfig.MUNGE_KEY, "package-key-of-" + h, 0400, "munge:munge");
+      mock.file(h, SlurmConfig.MUNGE_KEY, "package-key-of-" + h, 0600, "munge:munge"); // as mungekey -c makes it
       mock.directory(h, "/etc/slurm").directory(h, "/etc/munge");
       node.unit("munge", true, true); // and runs with it
       startedWith.put(h + "/munge", inputs(h));
@@ -85,6 +85,10 @@ final class FakeSlurm {
       if (mock.file(h, SlurmConfig.MUNGE_KEY).isEmpty()) {
         mock.file(h, SlurmConfig.MUNGE_KEY, "generated-key-of-" + h, 0400, "munge:munge");
       }
+      return CommandResult.success("");
+    });
+    mock.on(h, c -> script(c, "chmod 0400")).respondWith(c -> {
+      mock.file(h, SlurmConfig.MUNGE_KEY, mock.file(h, SlurmConfig.MUNGE_KEY).orElseThrow(), 0400, "munge:munge");
       return CommandResult.success("");
     });
     mock.on(h, c -> script(c, "auth_jwt.so")).respondWith(c -> CommandResult.success(jwtPlugin ? "yes\n" : "no\n"));

@@ -61,7 +61,7 @@ class SlurmPhaseTest {
     // one key, the VIP owner's, on every node, 0400 munge:munge, marked
     String key = fake.mock.file("server1", SlurmConfig.MUNGE_KEY).orElseThrow();
     assertEquals("package-key-of-server1", key);
-    for (String h : List.of("server2", "server3", "compute1", "compute2")) {
+    for (String h : List.of("server1", "server2", "server3", "compute1", "compute2")) {
       assertEquals(key, fake.mock.file(h, SlurmConfig.MUNGE_KEY).orElseThrow(), h);
       assertEquals(0400, fake.mock.mode(h, SlurmConfig.MUNGE_KEY).orElseThrow());
       assertEquals("munge:munge", fake.mock.owner(h, SlurmConfig.MUNGE_KEY).orElseThrow());
