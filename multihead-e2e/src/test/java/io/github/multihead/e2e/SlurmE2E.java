@@ -161,7 +161,13 @@ class SlurmE2E {
     for (String[] argv : List.of(new String[] {"scontrol", "ping"}, new String[] {"sinfo", "--noheader", "--Node", "--format=%N|%t"},
         new String[] {"scontrol", "show", "nodes", "--oneliner"}, new String[] {"sacct", "--noheader", "--parsable2", "--allocations",
             "--starttime=now-1hour", "--format=JobID,State"}, new String[] {"sacctmgr", "--noheader", "--parsable2", "list", "cluster",
-            "format=Cluster"}, new String[] {"systemctl", "status", "slurmrestd", "--no-pager"})) {
+            "format=Cluster"}, new String[] {"systemctl", "status", "slurmrestd", "--no-pager"},
+        new String[] {"scontrol", "token", "username=nobody", "lifespan=60"},
+        new String[] {"sh", "-c", "ls /usr/lib/x86_64-linux-gnu/slurm-wlm/ | grep -i auth"},
+        new String[] {"runuser", "-u", "slurmrestd", "--", "curl", "-s", "--unix-socket", "/run/slurmrestd/slurmrestd.socket",
+            "http://localhost/slurm/v0.0.38/ping"},
+        new String[] {"curl", "-s", "--unix-socket", "/run/slurmrestd/slurmrestd.socket", "http://localhost/slurm/v0.0.38/ping"},
+        new String[] {"cat", "/etc/slurm/slurm.conf"})) {
       CommandResult r = run(lab, n1, argv);
       System.out.println("[capture] " + String.join(" ", argv) + " (exit " + r.exitCode() + "):\n" + r.stdout() + r.stderr());
     }

@@ -32,9 +32,9 @@ final class JobRun {
   }
 
   /** What happened: the job id and the seconds it took, or why it failed. */
-  record Outcome(Optional<String> failure, String jobId, double seconds) {
+  record Outcome(Optional<String> failure, String jobId, double submitted, double seconds) {
     static Outcome failed(String why, String jobId, double seconds) {
-      return new Outcome(Optional.of(why), jobId, seconds);
+      return new Outcome(Optional.of(why), jobId, seconds, seconds);
     }
   }
 
@@ -68,6 +68,7 @@ final class JobRun {
           }
         }
       }
+      double submitted = secs(context, start);
       String out = dir + "/job-" + id + ".out";
       try {
         Probe<String> state = SlurmProbes.jobState(id);
@@ -104,7 +105,7 @@ final class JobRun {
             }
           }
         }
-        return new Outcome(Optional.empty(), id, secs(context, start));
+        return new Outcome(Optional.empty(), id, submitted, secs(context, start));
       } finally {
         x.run(Command.of("rm", "-f", "--", out).withSudo());
       }

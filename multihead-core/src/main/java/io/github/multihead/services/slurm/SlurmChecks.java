@@ -251,10 +251,12 @@ final class SlurmChecks {
                 .node(primary.hostname()).exitCode(r.exitCode()).build();
           }
           Instant deadline = t0.plus(TAKEOVER_BOUND);
+          double pingDown = 0;
           String last = "";
           while (true) {
             Probe.Reading<List<SlurmProbes.Ping>> p = SlurmProbes.PING_PROBE.read(context, backup);
             if (p.ok() && takenOver(p.value(), primary.hostname(), backup.hostname())) {
+              pingDown = Duration.between(t0, context.clock().instant()).toMillis() / 1000.0;
               break;
             }
             last = p.ok() ? p.value().toString() : p.problem();
@@ -268,8 +270,10 @@ final class SlurmChecks {
             if (job.failure().isPresent()) {
               failure = "with " + primary.hostname() + " down: " + job.failure().get();
             } else {
-              detail = "backup " + backup.hostname() + " ran job " + job.jobId() + " "
-                  + Duration.between(t0, context.clock().instant()).toSeconds() + " s after the primary stopped";
+              double since = Duration.between(t0, context.clock().instant()).toMillis() / 1000.0;
+              detail = String.format("scontrol ping on %s: %s DOWN after %.1f s; job %s accepted %.1f s and completed %.1f s "
+                  + "after the primary stopped", backup.hostname(), primary.hostname(), pingDown, job.jobId(),
+                  since - job.seconds() + job.submitted(), since);
             }
           }
         } catch (TransportException e) {
