@@ -13,7 +13,11 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The parsers, on output captured from the lab's Slurm 22.05 (Debian 12). */
+/**
+ * The parsers, on output captured from the lab's Slurm 22.05.8 (Debian 12) by SlurmE2E: ping, sinfo,
+ * show nodes, token are real; the takeover ping is the real one with node1 DOWN (the drill's
+ * reading); scontrol show job and sacct lines are written from the format.
+ */
 class SlurmParsersTest {
   @Test
   void scontrolPing() throws Exception {
@@ -26,7 +30,8 @@ class SlurmParsersTest {
     assertEquals(Optional.of("node1 (primary) is DOWN"), SlurmProbes.allUp(takeover, List.of("node1", "node2", "node3")));
     assertTrue(SlurmChecks.takenOver(takeover, "node1", "node2"));
     assertFalse(SlurmChecks.takenOver(up, "node1", "node2"));
-    assertEquals(Optional.of("node3 is backup, not primary"), SlurmProbes.allUp(up, List.of("node3", "node1")));
+    assertEquals(Optional.of("node3 is backup2, not primary"), SlurmProbes.allUp(up, List.of("node3", "node1")));
+    assertEquals(new SlurmProbes.Ping("backup1", "node2", true), up.get(1));
     assertThrows(IllegalArgumentException.class, () -> SlurmProbes.ping(CommandResult.of(1, "",
         "slurm_load_ctl_conf error: Unable to contact slurm controller", Duration.ZERO)));
   }
@@ -41,6 +46,13 @@ class SlurmParsersTest {
     assertFalse(SlurmProbes.usable("down*"));
     assertFalse(SlurmProbes.usable("unk*"));
     assertFalse(SlurmProbes.usable("drain"));
+  }
+
+  @Test
+  void scontrolShowNodesLinesStartWithTheNodeName() throws Exception {
+    String out = resource("/fixtures/slurm/scontrol-show-nodes.txt");
+    assertTrue(out.startsWith("NodeName=node4 "), out);
+    assertTrue(out.contains(" RealMemory=1024 ") && out.contains(" CPUTot=2 "), "memory and CPUs from the config, not the host");
   }
 
   @Test
