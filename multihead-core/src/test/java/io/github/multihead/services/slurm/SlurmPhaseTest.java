@@ -135,4 +135,21 @@ class SlurmPhaseTest {
         "server2 restart slurmctld", "server2 restart slurmdbd", "server3 JWT key", "server3 restart slurmctld"), changed(r));
     assertFalse(fake.allArgv().contains("another-jwt-secret"));
   }
+
+  @Test
+  void anOnlinePlanReadsOnlyAndShowsNothingToDoOnADeployedClusterAndTheKeyNever() {
+    FakeSlurm fake = new FakeSlurm(spec);
+    io.github.multihead.plan.Plan fresh = cluster(spec, fake).plan();
+    assertTrue(fresh.count(io.github.multihead.plan.Check.Need.RUN) > 0);
+    cluster(spec, fake).deploy();
+    io.github.multihead.plan.Plan plan = cluster(spec, fake).plan();
+    assertEquals(0, plan.count(io.github.multihead.plan.Check.Need.RUN), plan.toText());
+    assertEquals(0, plan.count(io.github.multihead.plan.Check.Need.UNKNOWN), plan.toText());
+    fake.mock.file("compute1", SlurmConfig.MUNGE_KEY, "a-reinstalled-key", 0400, "munge:munge");
+    io.github.multihead.plan.Plan fix = cluster(spec, fake).plan();
+    assertEquals(2, fix.count(io.github.multihead.plan.Check.Need.RUN), fix.toText()); // the key, and restart munge there
+    String text = fix.toText() + fix.toJson();
+    assertTrue(text.contains("write /etc/munge/munge.key (0400 munge:munge, the cluster key's bytes)"), text);
+    assertFalse(text.contains("package-key-of-server1") || text.contains("a-reinstalled-key"), "the key itself in a plan");
+  }
 }
