@@ -163,6 +163,8 @@ class SlurmE2E {
             "--starttime=now-1hour", "--format=JobID,State"}, new String[] {"sacctmgr", "--noheader", "--parsable2", "list", "cluster",
             "format=Cluster"}, new String[] {"systemctl", "status", "slurmrestd", "--no-pager"},
         new String[] {"scontrol", "token", "username=nobody", "lifespan=60"},
+        new String[] {"scontrol", "show", "job", "--oneliner", "1"},
+        new String[] {"sacct", "--noheader", "--parsable2", "--allocations", "--jobs=1", "--format=JobID,State"},
         new String[] {"sh", "-c", "ls /usr/lib/x86_64-linux-gnu/slurm-wlm/ | grep -i auth"},
         new String[] {"runuser", "-u", "slurmrestd", "--", "curl", "-s", "--unix-socket", "/run/slurmrestd/slurmrestd.socket",
             "http://localhost/slurm/v0.0.38/ping"},
