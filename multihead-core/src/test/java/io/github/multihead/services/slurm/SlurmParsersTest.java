@@ -14,9 +14,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The parsers, on output captured from the lab's Slurm 22.05.8 (Debian 12) by SlurmE2E: ping, sinfo,
- * show nodes, token are real; the takeover ping is the real one with node1 DOWN (the drill's
- * reading); scontrol show job and sacct lines are written from the format.
+ * The parsers, on output captured from the lab's Slurm 22.05.8 (Debian 12) by SlurmE2E (ping, sinfo,
+ * show nodes, show job, sacct, token); the takeover ping is the real one with node1 DOWN, the state
+ * the drill waits for.
  */
 class SlurmParsersTest {
   @Test
@@ -58,7 +58,7 @@ class SlurmParsersTest {
   @Test
   void jobStateAccountingAndSubmission() throws Exception {
     assertEquals("COMPLETED", SlurmProbes.jobState(CommandResult.success(resource("/fixtures/slurm/scontrol-show-job.txt"))));
-    assertEquals(Optional.of("COMPLETED"), SlurmProbes.accounted(CommandResult.success(resource("/fixtures/slurm/sacct.txt")), "2"));
+    assertEquals(Optional.of("COMPLETED"), SlurmProbes.accounted(CommandResult.success(resource("/fixtures/slurm/sacct.txt")), "1"));
     assertEquals(Optional.empty(), SlurmProbes.accounted(CommandResult.success(""), "2"));
     assertEquals("17", SlurmProbes.jobId(CommandResult.success("17\n")));
     assertEquals("17", SlurmProbes.jobId(CommandResult.success("17;lab\n")));
