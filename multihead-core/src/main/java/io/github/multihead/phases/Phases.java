@@ -28,6 +28,11 @@ public final class Phases {
     return io.github.multihead.services.Services.redis().phase();
   }
 
+  /** Phase 4: Slurm, controllers (primary then backups) and compute nodes, accounting in Galera. */
+  public static Phase slurm() {
+    return io.github.multihead.services.Services.slurm().phase();
+  }
+
   /** Phase 5: Keepalived, one VRRP instance whose VIP lives on the owner. */
   public static Phase keepalived() {
     return io.github.multihead.services.Services.keepalived().phase();
@@ -43,6 +48,6 @@ public final class Phases {
 
   /** Every built-in phase that exists in this version, in order. */
   public static List<Phase> standard() {
-    return List.of(preflight(), glusterfs(), galera(), redis(), keepalived(), backup());
+    return List.of(preflight(), glusterfs(), galera(), redis(), slurm(), keepalived(), backup());
   }
 }

@@ -23,6 +23,14 @@ public final class Services {
     return io.github.multihead.services.redis.Redis.create();
   }
 
+  /**
+   * Slurm (phase 4): munge with one key, slurmctld primary + backups with state on the Gluster
+   * volume, slurmdbd in Galera, slurmd on compute nodes, slurmrestd.
+   */
+  public static ManagedService slurm() {
+    return io.github.multihead.services.slurm.Slurm.create();
+  }
+
   /** Keepalived (phase 5): the VIP on the owner, moved by VRRP when it or its critical services fail. */
   public static ManagedService keepalived() {
     return io.github.multihead.services.keepalived.Keepalived.create();
@@ -30,7 +38,7 @@ public final class Services {
 
   /** Every built-in service that is proven end to end in this version, in phase order. */
   public static List<ManagedService> standard() {
-    return List.of(glusterfs(), galera(), redis(), keepalived());
+    return List.of(glusterfs(), galera(), redis(), slurm(), keepalived());
   }
 
   /** Every built-in service home, proven end to end or not yet in {@link #standard()}. */

@@ -75,10 +75,11 @@ class ValidationRulesTest {
   }
 
   @Test
-  void baseIsValidWithoutWarnings() {
+  void baseIsValidWithOnlyTheNoComputeNodeWarning() {
     ValidationReport r = check(BASE);
     assertEquals(List.of(), errors(r));
-    assertEquals(List.of(), r.warnings().stream().map(Object::toString).collect(Collectors.toList()));
+    assertEquals(List.of("compute_nodes (line 1, col 1): no compute nodes: Slurm has controllers but nowhere to run jobs"),
+        r.warnings().stream().map(Object::toString).collect(Collectors.toList()));
     assertEquals(3, r.spec().orElseThrow().controllers().size());
   }
 

@@ -85,7 +85,7 @@ public final class Slurm implements ManagedService {
     spec.slurm().extra().forEach((key, value) -> {
       String path = "slurm.extra." + key;
       if (!SlurmConfFile.KEY.matcher(key).matches()) {
-        findings.add(Finding.error(path, "not a slurm.conf setting name"));
+        return; // the general rules already report a key that is not a slurm.conf key
       } else if (SlurmConfig.FIXED.contains(key)) {
         findings.add(Finding.error(path, key + " is set by multihead (from the controllers, compute_nodes and "
             + "storage sections) and cannot be overridden"));
@@ -111,6 +111,15 @@ public final class Slurm implements ManagedService {
       findings.add(Finding.warning("compute_nodes", "no compute nodes: Slurm has controllers but nowhere to run jobs"));
     }
     return findings;
+  }
+
+  /**
+   * {@code services.slurm} of a node's status: the Slurm units and munge, {@code scontrol ping}
+   * (every controller UP), node states from {@code sinfo}.
+   */
+  @Override
+  public java.util.Optional<io.github.multihead.services.StatusProbe> statusProbe(ClusterSpec spec) {
+    return java.util.Optional.of(io.github.multihead.services.StatusProbe.fromResource(Slurm.class, ID));
   }
 
   @Override

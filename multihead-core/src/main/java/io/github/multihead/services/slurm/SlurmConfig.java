@@ -57,13 +57,10 @@ final class SlurmConfig {
 
   // ---- who runs what ----
 
-  private static boolean owner(ClusterSpec spec, Controller c) {
-    return spec.vipOwner().map(o -> o.hostname().equals(c.hostname())).orElse(false);
-  }
-
   /** The order of preference: the VIP owner, then by priority (highest first), then host name. */
   static Comparator<Controller> preference(ClusterSpec spec) {
-    return Comparator.comparing((Controller c) -> !owner(spec, c)).thenComparing(Controller::priority, Comparator.reverseOrder())
+    String owner = spec.vipOwner().map(Controller::hostname).orElse(null); // once: vipOwner() scans every controller
+    return Comparator.comparing((Controller c) -> !c.hostname().equals(owner)).thenComparing(Controller::priority, Comparator.reverseOrder())
         .thenComparing(Controller::hostname);
   }
 
