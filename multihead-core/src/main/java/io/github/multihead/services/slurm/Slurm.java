@@ -122,6 +122,18 @@ public final class Slurm implements ManagedService {
     return java.util.Optional.of(io.github.multihead.services.StatusProbe.fromResource(Slurm.class, ID));
   }
 
+  /**
+   * slurmctld's saved state (a tar of StateSaveLocation on the Gluster volume) and the Slurm config
+   * files on the node taking the backup; its drill reads the archive back.
+   */
+  @Override
+  public java.util.Optional<io.github.multihead.services.BackupPart> backupPart(ClusterSpec spec, Controller controller) {
+    return java.util.Optional.of(io.github.multihead.services.BackupPart.of(
+        io.github.multihead.internal.text.Resources.text(Slurm.class, "backup.sh"),
+        java.util.Map.of("STATE_DIR", SlurmConfig.stateDir(spec), "CONFIGS", SlurmConfig.SLURM_CONF + " " + SlurmConfig.SLURMDBD_CONF),
+        List.of("tar", "gzip")).withDrill(io.github.multihead.internal.text.Resources.text(Slurm.class, "drill.sh")));
+  }
+
   @Override
   public String toString() {
     return "Slurm";
