@@ -44,7 +44,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * nothing; then the drills, disruptive last: a rolling Galera config change under a write load
  * that loses no row, and a second Galera primary component refused before anything changes.
  */
-@Lab(nodes = 3)
+@Lab(nodes = 3, compute = 1)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterE2E {
   private static final Path JOURNAL = Path.of("target", "cluster-journal.jsonl");
@@ -56,10 +56,15 @@ class ClusterE2E {
     return Cluster.builder().spec(lab.spec()).transport(lab.transport()).phases(phases).journal(JOURNAL).build();
   }
 
+  /** Every secret of the lab: the spec's, and every one a phase derives (SST, slurmdbd, …). */
   private static List<String> secretValues(LabCluster lab) {
-    List<String> values = new ArrayList<>(lab.secrets().values());
+    java.util.Set<String> values = new java.util.LinkedHashSet<>(lab.secrets().values());
+    lab.spec().secrets().forEach(s -> values.add(SecretAccess.reveal(s)));
+    for (io.github.multihead.plan.Phase p : Phases.standard()) {
+      p.secrets(lab.spec()).forEach(s -> values.add(SecretAccess.reveal(s)));
+    }
     values.add(SecretAccess.reveal(SecretText.derive(lab.spec().database().password(), "galera-sst:" + lab.spec().cluster().name())));
-    return values;
+    return new ArrayList<>(values);
   }
 
   @Test
@@ -69,12 +74,16 @@ class ClusterE2E {
     List<String> secrets = secretValues(lab);
     RunReport first;
     long t0 = System.nanoTime();
-    try (ArgvSampler sampler = new ArgvSampler(lab, secrets)) {
+    try (ArgvSampler sampler = new ArgvSampler(lab, io.github.multihead.plan.Targets.all(lab.spec()), secrets)) {
       first = cluster(lab, Galera.create()).deploy();
       sampler.close();
-      System.out.printf("[figures] argv samples taken during the deploy: %d%n", sampler.samples);
+      System.out.printf("[figures] argv samples taken during the deploy: %d (%d secrets looked for)%n", sampler.samples, secrets.size());
       assertTrue(sampler.samples > 30, "sampled " + sampler.samples);
       assertEquals(List.of(), sampler.leaks);
+      byte[] key = lab.transport().executor(lab.node(1)).read("/etc/munge/munge.key").orElseThrow();
+      for (String form : List.of(java.util.HexFormat.of().formatHex(key), java.util.Base64.getEncoder().encodeToString(key))) {
+        assertEquals(List.of(), sampler.linesHolding(form), "the munge key on an argv");
+      }
     }
     System.out.printf("[figures] standard phases from bare nodes: %.1f s; %s%n", (System.nanoTime() - t0) / 1e9, first.summary());
     printPhaseTimes(first);
@@ -127,7 +136,7 @@ class ClusterE2E {
 
   @Test
   @Order(3)
-  void theVipFailoverDrillMovesTheVipAndBringsItBack(LabCluster lab) {
+  void verifyWithDrillsPassesTheSeedsTestsOneToSixWithBothDrills(LabCluster lab) {
     VerifyReport report = cluster(lab, Galera.create()).verify(io.github.multihead.plan.VerifyOptions.withDrills());
     System.out.print(report.toText());
     assertTrue(report.passed(), report.toText());
@@ -135,6 +144,13 @@ class ClusterE2E {
         .orElseThrow(() -> new AssertionError("no VIP drill ran: " + report.toText())).result().detail();
     System.out.println("[figures] VIP drill: " + drill);
     assertTrue(drill.startsWith("the VIP moved node1 → node2 in "), drill);
+    String takeover = report.results().stream().filter(r -> r.check().startsWith("drill: slurmctld takeover")).findFirst()
+        .orElseThrow(() -> new AssertionError("no slurmctld drill ran: " + report.toText())).result().detail();
+    System.out.println("[figures] slurmctld drill: " + takeover);
+    for (int phase = 1; phase <= 5; phase++) {
+      int p = phase;
+      assertTrue(report.results().stream().anyMatch(r -> r.phaseNumber() == p && r.passed()), "no passing check of phase " + p);
+    }
   }
 
   @Test
@@ -156,7 +172,7 @@ class ClusterE2E {
         b.files().size(), b.size() / 1048576.0);
     assertEquals("node1", b.node(), "taken on the VIP holder");
     assertTrue(b.id().matches("\\d{8}T\\d{6}Z-node1"), b.id());
-    assertEquals(List.of("glusterfs", "galera", "redis", "keepalived"), b.services());
+    assertEquals(List.of("glusterfs", "galera", "redis", "slurm", "keepalived"), b.services());
     assertTrue(b.meta("galera", "seqno").orElseThrow().matches("\\d+"), b.meta().toString());
     assertEquals("cluster", b.meta("redis", "mode").orElseThrow());
     List<String> paths = b.files().stream().map(io.github.multihead.backup.Backup.BackupFile::path).collect(Collectors.toList());
