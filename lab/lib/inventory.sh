@@ -5,10 +5,10 @@
 #   known_hosts   every node's host keys, read from the node's own disk, by IP and by hostname
 
 LAB_DOMAIN=lab.multihead.test
-LAB_SECRET_VARS=(DB_ROOT_PASSWORD REDIS_PASSWORD SESSION_SECRET JWT_SECRET)
+LAB_SECRET_VARS=(DB_ROOT_PASSWORD REDIS_PASSWORD SESSION_SECRET JWT_SECRET WEB_USER_PASSWORD)
 
 inventory_init() {
-  local n=$1 var
+  local n=$1 compute=${2:-0} var
   rm -rf "$LAB_INVENTORY_DIR"
   install -d -m 755 "$LAB_INVENTORY_DIR"
   (
@@ -17,12 +17,12 @@ inventory_init() {
       printf 'export %s=%s\n' "$var" "$(random_hex 24)"
     done >"$LAB_INVENTORY_DIR/secrets.env"
   )
-  inventory_cluster_yaml "$n" >"$LAB_INVENTORY_DIR/cluster.yaml"
+  inventory_cluster_yaml "$n" "$compute" >"$LAB_INVENTORY_DIR/cluster.yaml"
   : >"$LAB_INVENTORY_DIR/known_hosts"
 }
 
 inventory_cluster_yaml() {
-  local n=$1 i owner
+  local n=$1 compute=${2:-0} i owner
   # shellcheck disable=SC2016 # the ${VARS} are for the library to interpolate, not for bash
   printf '%s\n' \
     '# multihead lab cluster, written by lab/lab up; secrets: source secrets.env next to this file' \
@@ -50,8 +50,22 @@ inventory_cluster_yaml() {
       "    vip_owner: $owner" \
       "    priority: $((110 - 10 * i))"
   done
+  if ((compute == 0)); then
+    echo 'compute_nodes: []'
+  else
+    echo 'compute_nodes:'
+    # cpus/memory are what Slurm may allocate on the node (the lab shares the host's CPUs and RAM:
+    # slurmd -C would report the host's figures, so config is the source of truth)
+    for ((i = n + 1; i <= n + compute; i++)); do
+      printf '%s\n' \
+        "  - hostname: $(node_name "$i")" \
+        "    ip: $(node_ip "$i")" \
+        '    cpus: 2' \
+        '    memory: 1024' \
+        '    gpus: 0'
+    done
+  fi
   printf '%s\n' \
-    'compute_nodes: []' \
     "storage: {gluster: {volume_name: gv0, replica_count: $((n < 3 ? n : 3)), brick_path: /data/gluster/brick}}" \
     'slurm:' \
     '  cluster_name: lab' \

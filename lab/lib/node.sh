@@ -245,7 +245,7 @@ stray_lab_pids() {
   local p cmd
   for p in /proc/[0-9]*; do
     [[ ${p#/proc/} == "$$" || ${p#/proc/} == "$BASHPID" ]] && continue
-    cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
+    cmd=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
     case $cmd in
       *systemd-nspawn*"--directory=$LAB_NODES_DIR/"*) echo "${p#/proc/}" ;;
       *"$LAB_SELF __run-node "*) echo "${p#/proc/}" ;;

@@ -130,8 +130,23 @@ public final class Cluster implements AutoCloseable {
    * @throws IllegalStateException without a transport
    */
   public io.github.multihead.plan.VerifyReport verify() {
-    return engine().verify(phase -> io.github.multihead.services.Services.byId(phase.id())
-        .map(service -> service.verification(spec)).orElse(List.of()));
+    return verify(io.github.multihead.plan.VerifyOptions.defaults());
+  }
+
+  /**
+   * {@link #verify()}, and with {@link io.github.multihead.plan.VerifyOptions#withDrills()} the
+   * disruptive drills too (the seed's Test 5 VIP failover, a slurmctld takeover): only after every
+   * check passed, one at a time, each restoring what it stopped. A drill that cannot restore fails.
+   *
+   * @throws IllegalStateException without a transport
+   */
+  public io.github.multihead.plan.VerifyReport verify(io.github.multihead.plan.VerifyOptions options) {
+    java.util.Objects.requireNonNull(options, "options");
+    return engine().verify(
+        phase -> io.github.multihead.services.Services.byId(phase.id()).map(service -> service.verification(spec)).orElse(List.of()),
+        phase -> options.drills()
+            ? io.github.multihead.services.Services.byId(phase.id()).map(service -> service.drills(spec)).orElse(List.of())
+            : List.of());
   }
 
   private Engine engine() {

@@ -41,6 +41,16 @@ public interface ManagedService {
   List<HealthCheck> verification(ClusterSpec spec);
 
   /**
+   * The disruptive drills ({@code verify --drills}, {@code Cluster.verify(VerifyOptions)}): a
+   * failover forced on purpose and proven, e.g. the VIP moving when keepalived stops on its owner.
+   * Each drill leaves the cluster as it found it (it starts what it stopped and waits until the
+   * service is back where it was), and fails when it cannot. None by default.
+   */
+  default List<HealthCheck> drills(ClusterSpec spec) {
+    return List.of();
+  }
+
+  /**
    * What this service finds wrong or risky in its part of the spec (a replica count above the node
    * count, an even Galera node count), each at a YAML path. Validation runs this for every spec,
    * from YAML or built in code, together with the general rules.

@@ -37,8 +37,14 @@ public final class LabCluster {
     return Targets.controllers(spec);
   }
 
+  /** The compute nodes ({@code compute_nodes}) as nodes: lab nodes N+1..N+C. */
+  public List<Node> computeNodes() {
+    return Targets.computeNodes(spec);
+  }
+
+  /** Lab node {@code index} (1-based, as {@code lab/lab ssh I}): controllers first, then compute nodes. */
   public Node node(int index) {
-    return nodes().get(index - 1);
+    return Targets.all(spec).get(index - 1);
   }
 
   public Path inventoryDir() {

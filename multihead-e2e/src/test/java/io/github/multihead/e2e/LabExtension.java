@@ -39,9 +39,9 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback, 
       }
       Assumptions.abort("skipping end-to-end tests: " + missing);
     }
-    int nodes = context.getRequiredTestClass().getAnnotation(Lab.class).nodes();
+    Lab wanted = context.getRequiredTestClass().getAnnotation(Lab.class);
     LabScript lab = new LabScript(script, Path.of("target", "lab-logs"));
-    String out = lab.run(UP_TIMEOUT_SECONDS, "up", Integer.toString(nodes));
+    String out = lab.run(UP_TIMEOUT_SECONDS, "up", Integer.toString(wanted.nodes()), "--compute", Integer.toString(wanted.compute()));
     Path inventory = Path.of(out.strip().lines().reduce((a, b) -> b).orElseThrow(() -> new AssertionError("lab up printed no inventory path")));
     Path dir = inventory.getParent();
     Path secretsFile = dir.resolve("secrets.env");

@@ -723,6 +723,15 @@ public final class Engine {
    * on the phase's targets, in phase order; never throws for an unhealthy cluster.
    */
   public io.github.multihead.plan.VerifyReport verify(Function<Phase, List<HealthCheck>> checksOf) {
+    return verify(checksOf, phase -> List.of());
+  }
+
+  /**
+   * Runs every phase's checks, then — only when all passed — every phase's drills, one after the
+   * other. Drills run with executors that may change things (they stop and start services).
+   */
+  public io.github.multihead.plan.VerifyReport verify(Function<Phase, List<HealthCheck>> checksOf,
+      Function<Phase, List<HealthCheck>> drillsOf) {
     if (transport == null) {
       throw new IllegalStateException("verify needs a transport");
     }
@@ -734,6 +743,22 @@ public final class Engine {
         HealthResult r = probePostcondition(check, context);
         results.add(new PostconditionResult(phase.number(), phase.name(), check.name(), r));
         listener.postconditionChecked(phase.number(), check.name(), r);
+      }
+    }
+    boolean healthy = results.stream().allMatch(PostconditionResult::passed);
+    for (Phase phase : phases) {
+      List<HealthCheck> drills = drillsOf.apply(phase);
+      if (drills.isEmpty()) {
+        continue;
+      }
+      HealthContext context = healthContext(phase.targets(spec), false);
+      for (HealthCheck drill : drills) {
+        String name = "drill: " + drill.name();
+        HealthResult r = healthy ? probePostcondition(drill, context)
+            : HealthResult.fail("not run: a drill disrupts a service on purpose, and the checks above did not all pass");
+        results.add(new PostconditionResult(phase.number(), phase.name(), name, r));
+        listener.postconditionChecked(phase.number(), name, r);
+        healthy &= r.passed();
       }
     }
     return new io.github.multihead.plan.VerifyReport(results, elapsed(start));

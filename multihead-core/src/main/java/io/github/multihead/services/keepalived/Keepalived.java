@@ -56,6 +56,15 @@ public final class Keepalived implements ManagedService {
     return List.of(VipChecks.nonlocalBind(), VipChecks.oneHolderTheOwner(spec), VipChecks.vipAnswers(spec));
   }
 
+  /**
+   * The seed's Test 5 as a drill: keepalived stopped on the owner moves the VIP to the next
+   * priority within 5 s, where it answers; started again, the VIP returns to the owner.
+   */
+  @Override
+  public List<HealthCheck> drills(ClusterSpec spec) {
+    return List.of(new VipFailoverDrill(spec, java.util.Optional.empty()));
+  }
+
   @Override
   public String toString() {
     return "Keepalived";
