@@ -142,7 +142,7 @@ final class WebPhase implements Phase {
     steps.add(Steps.file("token helper", WebFiles.TOKEN_HELPER, WebFiles.tokenHelper(spec), 0755, "root:root"));
     steps.add(Steps.file("token gateway", WebFiles.GATEWAY, WebFiles.gatewayScript(spec), 0755, "root:root"));
     steps.add(Steps.file("gateway sudo rule", WebFiles.SUDOERS, WebFiles.sudoers(), 0440, "root:root"));
-    steps.add(Steps.notifying(WebSteps.htpasswd(spec), WebSteps.RELOAD_NGINX));
+    steps.add(WebSteps.htpasswd(spec)); // nginx reads it on every request: no reload
     steps.add(Steps.notifying(Steps.command("no default nginx site", Command.of("rm", "-f", WebFiles.DEFAULT_SITE).withSudo())
         .onlyIf(Command.of("test", "-e", WebFiles.DEFAULT_SITE).asReadOnly()), WebSteps.RELOAD_NGINX));
     steps.add(Steps.notifying(Steps.file("nginx site", WebFiles.SITE, WebFiles.site(spec, c), 0644, "root:root"),

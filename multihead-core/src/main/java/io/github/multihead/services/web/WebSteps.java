@@ -26,6 +26,9 @@ final class WebSteps {
   static final String RELOAD_NGINX = "reload nginx";
   static final String DAEMON_RELOAD = "systemd daemon-reload";
   static final String GENERATE_CERT = "TLS certificate";
+  /** Exits 0 when something listens on port 80 or 443 of a wildcard address (0.0.0.0, *, [::]). */
+  static final Command WILDCARD = Command.shell(
+      "ss -Hltn | awk '{print $4}' | grep -Eq '^(0\\.0\\.0\\.0|\\*|\\[::\\]):(80|443)$'").asReadOnly();
 
   private WebSteps() {}
 
@@ -379,6 +382,7 @@ final class WebSteps {
     Command isActive = Command.of("systemctl", "is-active", "nginx").asReadOnly();
     Command test = Command.of("nginx", "-t", "-q").withSudo();
     Command reload = Command.of("systemctl", "reload", "nginx").withSudo();
+    Command restart = Command.of("systemctl", "restart", "nginx").withSudo();
     return new Step() {
       @Override
       public String name() {
@@ -400,12 +404,15 @@ final class WebSteps {
       @Override
       public void apply(StepContext ctx) {
         ctx.runChecked(test);
-        ctx.runChecked(reload);
+        // nginx cannot move from a wildcard listener (Debian's default site: *:80, [::]:80) to
+        // address-bound ones by a reload: the new bind fails with EADDRINUSE and the old config
+        // keeps serving. That one transition restarts; every later change reloads.
+        ctx.runChecked(ctx.run(WILDCARD).ok() ? restart : reload);
       }
 
       @Override
       public List<String> preview(StepContext ctx) {
-        return List.of(test.display(), reload.display());
+        return List.of(test.display(), reload.display() + " (a restart instead while nginx still listens on a wildcard address)");
       }
     };
   }
