@@ -145,6 +145,10 @@ class WebPhaseTest {
     Certificate c = Certificate.parse(CommandResult.success(resource("/fixtures/web/openssl-x509.txt")));
     assertTrue(c.present());
     assertEquals(64 + 31, c.fingerprint().length());
+    // captured on the lab (Debian 12, node1): the names phase 6 asked for, in its order
+    Certificate lab = Certificate.parse(CommandResult.success(resource("/fixtures/web/openssl-x509.lab-node1.txt")));
+    assertEquals(List.of("DNS:lab.multihead.test", "IP Address:10.213.7.100", "DNS:node1", "IP Address:10.213.7.11", "DNS:node2",
+        "IP Address:10.213.7.12", "DNS:node3", "IP Address:10.213.7.13"), List.copyOf(lab.sans()));
     Certificate ok = Certificate.parse(CommandResult.success(opensslOutput(FP, sans, true, true)));
     assertTrue(ok.problem(WebFiles.requiredSans(seed)).isEmpty(), ok.problem(WebFiles.requiredSans(seed)).toString());
     assertFalse(Certificate.parse(CommandResult.success("absent\n")).present());
