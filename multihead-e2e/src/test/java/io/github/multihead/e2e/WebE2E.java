@@ -259,6 +259,61 @@ class WebE2E {
     }
   }
 
+  /**
+   * With Slurm (phase 4, once its home is merged: found through {@code Services.byId("slurm")}),
+   * the lab's own spec plus the web user. Where the nodes' Slurm has the auth/jwt plugin, the right
+   * password gets a token and a job submitted with it through the VIP completes; where it has not
+   * (Debian 12's Slurm 22.05), the token route and /api/jobs/health answer 503 and say why.
+   */
+  @Test
+  @Order(3)
+  void withSlurmTheTokenSubmitsAJob(LabCluster lab) throws Exception {
+    java.util.Optional<io.github.multihead.services.ManagedService> slurm = io.github.multihead.services.Services.byId("slurm");
+    org.junit.jupiter.api.Assumptions.assumeTrue(slurm.isPresent(), "the Slurm home is not in this build");
+    ClusterSpec withSlurm = ClusterSpec.builder().from(lab.spec()).web(WebSettings.builder().from(lab.spec().web())
+        .users(List.of(WebUser.builder().name("alice").password(Secret.of(PASSWORD)).build())).build()).build();
+    List<Phase> phases = List.of(Phases.preflight(), Phases.glusterfs(), Phases.galera(), Phases.redis(), slurm.get().phase(),
+        Phases.keepalived(), Web.create().phase());
+    long t0 = System.nanoTime();
+    RunReport r = Cluster.builder().spec(withSlurm).transport(lab.transport()).phases(phases).journal(JOURNAL).build().deploy();
+    System.out.printf("[figures] phases 0-6 with Slurm: %.1f s; %s%n", (System.nanoTime() - t0) / 1e9, r.summary());
+    printPhaseTimes(r);
+    Node n = lab.node(2);
+    boolean jwt = run(lab, n, Command.shell("ls /usr/lib/*/slurm-wlm/auth_jwt.so")).ok();
+    String d = domain(lab);
+    Command token = Command.builder().argv(List.of("curl", "-s", "--max-time", "10", "--cacert", CERT, "--resolve",
+        d + ":443:" + VIP, "-K", "-", "https://" + d + "/api/auth/token"))
+        .stdin(Content.of("user = \"alice:" + PASSWORD + "\"\n")).build();
+    String answer = run(lab, n, token).stdout();
+    if (!jwt) {
+      System.out.println("[figures] this Slurm has no auth/jwt: token route answered " + answer.strip());
+      assertTrue(answer.contains("no auth/jwt plugin"), answer);
+      assertEquals("503", code(lab, n, VIP, "/api/jobs/health", ""));
+      return;
+    }
+    assertTrue(answer.startsWith("{\"user\":\"alice\",\"token\":\""), answer);
+    String jwtToken = answer.replaceAll(".*\"token\":\"([^\"]+)\".*\\s*", "$1").strip();
+    assertEquals("200", code(lab, n, VIP, "/api/jobs/health", ""));
+    String headers = "header = \"X-SLURM-USER-NAME: alice\"\nheader = \"X-SLURM-USER-TOKEN: " + jwtToken + "\"\n";
+    String version = "v0.0.39";
+    String job = "{\"script\":\"#!/bin/sh\\nhostname\\n\",\"job\":{\"name\":\"web-e2e\",\"current_working_directory\":\"/tmp\","
+        + "\"environment\":[\"PATH=/bin:/usr/bin\"]}}";
+    Command submit = Command.builder().argv(List.of("curl", "-s", "--max-time", "10", "--cacert", CERT, "--resolve",
+        d + ":443:" + VIP, "-K", "-", "-H", "Content-Type: application/json", "--data-binary", job,
+        "https://" + d + "/api/jobs/slurm/" + version + "/job/submit")).stdin(Content.of(headers)).build();
+    String submitted = run(lab, n, submit).stdout();
+    System.out.println("[capture] job submit: " + submitted);
+    String id = submitted.replaceAll("(?s).*\"job_id\":\\s*(\\d+).*", "$1");
+    assertTrue(id.matches("\\d+"), submitted);
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    String state = "";
+    while (System.nanoTime() < deadline && !state.contains("COMPLETED")) {
+      state = run(lab, n, Command.of("scontrol", "show", "job", id)).stdout();
+      Thread.sleep(500);
+    }
+    assertTrue(state.contains("JobState=COMPLETED") && state.contains("UserId=alice("), state);
+  }
+
   /** The uid phase 6 gives a web user (as documented: 20000 + SHA-256(name) mod 40000). */
   static final class WebUid {
     static String of(String name) {

@@ -37,7 +37,9 @@ final class WebChecks {
           + "  c=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 --cacert \"$ca\" --resolve \"$h:443:$a\" \"https://$h$p\")\n"
           + "  echo \"$p $c\"\n"
           + "done\n"
-          + "echo \"http $(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' --max-time 5 \"http://$a/health\")\"\n";
+          + "echo \"http $(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' --max-time 5 \"http://$a/health\")\"\n"
+          + "if command -v scontrol >/dev/null 2>&1; then echo 'slurm installed'; else echo 'slurm absent'; fi\n"
+          + "( " + WebFiles.JWT_PLUGIN_TEST + " ) && echo 'jwt yes' || echo 'jwt no'\n";
 
   private WebChecks() {}
 
@@ -56,7 +58,9 @@ final class WebChecks {
       Map<String, String> codes = new LinkedHashMap<>();
       for (String line : r.stdoutLines()) {
         String[] w = line.strip().split(" ", 2);
-        if (w.length == 2 && w[1].matches("\\d{3}( .*)?")) {
+        if (w.length == 2 && (w[0].equals("slurm") || w[0].equals("jwt"))) {
+          codes.put(w[0], w[1]);
+        } else if (w.length == 2 && w[1].matches("\\d{3}( .*)?")) {
           codes.put(w[0], w[1]);
         } else if (!line.isBlank()) {
           throw new IllegalArgumentException("unexpected line: " + line);
@@ -82,7 +86,12 @@ final class WebChecks {
     return Probe.of("web routes on " + address, Command.shell(SCRIPT, args.toArray(new String[0])), Routes::parse);
   }
 
-  /** The codes a route must answer: in a deploy, the dashboard may not be there yet (404 is fine). */
+  /**
+   * The codes a route must answer: in a deploy, the dashboard may not be there yet (404 is fine).
+   * {@code /api/jobs/health} is 200 with Slurm controllers in the spec — unless the node's Slurm
+   * has no {@code auth/jwt} plugin (Debian 12's 22.05): then no token can exist, and the gateway's
+   * 503 saying so is the right answer (see {@link #verdict}).
+   */
   static Map<String, Set<String>> expected(ClusterSpec spec, boolean verification) {
     Map<String, Set<String>> e = new LinkedHashMap<>();
     e.put(HEALTH, Set.of("200"));
@@ -96,7 +105,15 @@ final class WebChecks {
 
   static Optional<String> verdict(ClusterSpec spec, Routes r, boolean verification) {
     List<String> wrong = new ArrayList<>();
-    expected(spec, verification).forEach((path, codes) -> {
+    Map<String, Set<String>> expected = expected(spec, verification);
+    if (!spec.controllersWith(Service.SLURM).isEmpty()) {
+      if (r.codes.getOrDefault("slurm", "").equals("absent")) {
+        wrong.add("Slurm is not installed on this node: deploy phase 4 (slurm) first");
+      } else if (r.codes.getOrDefault("jwt", "").equals("no")) {
+        expected.put(JOBS_HEALTH, Set.of("503")); // no auth/jwt in this Slurm build: no tokens, no REST API
+      }
+    }
+    expected.forEach((path, codes) -> {
       String got = r.code(path);
       if (!codes.contains(got)) {
         wrong.add(path + " answered " + (got.equals("000") ? "nothing valid over TLS (000)" : got) + ", wanted "

@@ -43,6 +43,10 @@ final class WebFiles {
   /** Web users' uids: {@code UID_BASE + (SHA-256(name) mod UID_SPAN)}, the same on every node. */
   static final int UID_BASE = 20000;
   static final int UID_SPAN = 40000;
+  /** Exits 0 when this node's Slurm has the auth/jwt plugin (Debian 12's Slurm 22.05 has not). */
+  static final String JWT_PLUGIN_TEST = "{ for f in /usr/lib/*/slurm-wlm/auth_jwt.so /usr/lib/slurm-wlm/auth_jwt.so "
+      + "/usr/lib/*/slurm/auth_jwt.so /usr/lib64/slurm/auth_jwt.so /usr/lib/slurm/auth_jwt.so; do "
+      + "[ -e \"$f\" ] && exit 0; done; exit 1; }";
   static final List<String> PACKAGES = List.of("nginx", "fcgiwrap", "openssl", "sudo", "curl");
 
   private WebFiles() {}
@@ -336,6 +340,8 @@ final class WebFiles {
         + "  health)\n"
         + "    reply '200 OK' '{\"status\":\"ok\",\"users\":" + spec.web().users().size() + "}' ;;\n"
         + "  jobs-health)\n"
+        + "    ( " + JWT_PLUGIN_TEST + " ) ||\n"
+        + "      reply '503 Service Unavailable' '{\"status\":\"unavailable\",\"error\":\"this Slurm has no auth/jwt plugin: no REST API tokens\"}'\n"
         + "    if sudo -n " + TOKEN_HELPER + " ping >/dev/null 2>&1; then\n"
         + "      reply '200 OK' '{\"status\":\"ok\"}'\n"
         + "    fi\n"
@@ -345,6 +351,8 @@ final class WebFiles {
         + "    case \"$user\" in\n"
         + "      ''|[!a-z_]*|*[!a-z0-9_-]*) reply '401 Unauthorized' '{\"error\":\"not authenticated\"}' ;;\n"
         + "    esac\n"
+        + "    ( " + JWT_PLUGIN_TEST + " ) ||\n"
+        + "      reply '503 Service Unavailable' '{\"error\":\"this Slurm has no auth/jwt plugin: no token can be issued\"}'\n"
         + "    out=$(sudo -n " + TOKEN_HELPER + " user \"$user\" 2>/dev/null) ||\n"
         + "      reply '503 Service Unavailable' '{\"error\":\"Slurm could not issue a token\"}'\n"
         + "    token=${out#SLURM_JWT=}\n"

@@ -446,6 +446,14 @@ class WebPhaseTest {
     assertTrue(v.contains("http answered 200, wanted 301"), v);
     assertTrue(WebChecks.verdict(seed, WebChecks.Routes.parse(CommandResult.success("/health 200\n/api/auth/health 200\n"
         + "/api/auth/token 503\n/api/jobs/health 200\n/ 404\nhttp 301 https://x/health\n")), false).isEmpty());
+    // Slurm without auth/jwt (Debian 12): no tokens, so the gateway's 503 is right; Slurm missing fails
+    String base = "/health 200\n/api/auth/health 200\n/api/auth/token 503\n/ 200\nhttp 301 https://x/health\n";
+    assertTrue(WebChecks.verdict(seed, WebChecks.Routes.parse(CommandResult.success(base + "/api/jobs/health 503\nslurm installed\njwt no\n")),
+        true).isEmpty());
+    assertTrue(WebChecks.verdict(seed, WebChecks.Routes.parse(CommandResult.success(base + "/api/jobs/health 503\nslurm installed\njwt yes\n")),
+        true).orElseThrow().contains("/api/jobs/health answered 503, wanted 200"));
+    assertTrue(WebChecks.verdict(seed, WebChecks.Routes.parse(CommandResult.success(base + "/api/jobs/health 503\nslurm absent\njwt no\n")),
+        true).orElseThrow().contains("deploy phase 4 (slurm) first"));
     assertEquals(3, Web.create().verification(seed).size());
     assertEquals(Map.of(80, Set.of("nginx"), 443, Set.of("nginx")), Web.create().ports(seed, seed.controllers().get(0)));
   }
