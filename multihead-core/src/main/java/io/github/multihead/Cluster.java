@@ -149,6 +149,19 @@ public final class Cluster implements AutoCloseable {
             : List.of());
   }
 
+  /**
+   * The cluster's backups: create, list, latest, verify (checksums and a restore drill). Backups
+   * are taken by the program phase 7 installs on every controller (see docs/backup.md).
+   *
+   * @throws IllegalStateException without a transport
+   */
+  public io.github.multihead.backup.BackupManager backups() {
+    if (transport == null) {
+      throw new IllegalStateException("backups need a transport");
+    }
+    return new io.github.multihead.backup.BackupManager(spec, transport, phases);
+  }
+
   private Engine engine() {
     return new Engine(spec, phases, transport, listener, clock, sleeper);
   }

@@ -33,8 +33,16 @@ public final class Phases {
     return io.github.multihead.services.Services.keepalived().phase();
   }
 
+  /**
+   * Phase 7: backup, the root-only directory, the node-side {@code multihead-backup} made of the
+   * backup parts of the standard services, and its timer.
+   */
+  public static Phase backup() {
+    return new io.github.multihead.internal.phases.BackupPhase(io.github.multihead.services.Services.standard());
+  }
+
   /** Every built-in phase that exists in this version, in order. */
   public static List<Phase> standard() {
-    return List.of(preflight(), glusterfs(), galera(), redis(), keepalived());
+    return List.of(preflight(), glusterfs(), galera(), redis(), keepalived(), backup());
   }
 }

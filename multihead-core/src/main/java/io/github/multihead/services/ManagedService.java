@@ -51,6 +51,24 @@ public interface ManagedService {
   }
 
   /**
+   * This service's part of a cluster backup taken on {@code controller} (one that runs it), or
+   * empty when it has nothing to back up. Phase 7 builds the node-side {@code multihead-backup}
+   * from the parts of the services each controller runs. None by default.
+   */
+  default java.util.Optional<BackupPart> backupPart(ClusterSpec spec, Controller controller) {
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * How to put this service's part of {@code backup} back, in order: what to stop, what to replace
+   * with files of the backup, what to start and wait for. Empty when the part needs no restore
+   * (configs are rewritten by deploy) — the default.
+   */
+  default List<io.github.multihead.backup.RestoreAction> restore(ClusterSpec spec, io.github.multihead.backup.Backup backup) {
+    return List.of();
+  }
+
+  /**
    * What this service finds wrong or risky in its part of the spec (a replica count above the node
    * count, an even Galera node count), each at a YAML path. Validation runs this for every spec,
    * from YAML or built in code, together with the general rules.

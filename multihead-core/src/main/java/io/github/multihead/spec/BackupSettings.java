@@ -18,7 +18,10 @@ public abstract class BackupSettings {
     return "/var/backups/cluster";
   }
 
-  /** {@code schedule}: a systemd {@code OnCalendar=} expression; absent means no timer. */
+  /**
+   * {@code schedule}: the backup timer's systemd {@code OnCalendar=} expression; absent means
+   * {@code daily}, {@code off} means no timer.
+   */
   public abstract Optional<String> schedule();
 
   /** {@code include_munge_key}: back up the munge key (encrypted) — off unless asked. */

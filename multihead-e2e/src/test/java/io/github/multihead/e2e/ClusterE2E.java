@@ -31,6 +31,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -169,6 +170,130 @@ class ClusterE2E {
 
   @Test
   @Order(3)
+  void theVipFailoverDrillMovesTheVipAndBringsItBack(LabCluster lab) {
+    VerifyReport report = cluster(lab, Galera.create()).verify(io.github.multihead.plan.VerifyOptions.withDrills());
+    System.out.print(report.toText());
+    assertTrue(report.passed(), report.toText());
+    String drill = report.results().stream().filter(r -> r.check().startsWith("drill: VIP failover")).findFirst()
+        .orElseThrow(() -> new AssertionError("no VIP drill ran: " + report.toText())).result().detail();
+    System.out.println("[figures] VIP drill: " + drill);
+    assertTrue(drill.startsWith("the VIP moved node1 → node2 in "), drill);
+  }
+
+  @Test
+  @Order(4)
+  void backupsAreTakenOnTheVipHolderVerifiedWithRestoreDrillsAndCorruptionIsNamed(LabCluster lab) {
+    for (Node n : lab.nodes()) {
+      CommandResult timer = lab.transport().executor(n).run(Command.of("systemctl", "is-active", "multihead-backup.timer"));
+      assertEquals("active", timer.stdout().strip(), n + ": the backup timer");
+      CommandResult mode = lab.transport().executor(n).run(Command.of("stat", "-c", "%a %U", "/var/backups/cluster"));
+      assertEquals("700 root", mode.stdout().strip(), n + ": the backup directory is root-only");
+    }
+    CommandResult off = lab.transport().executor(lab.node(2)).run(Command.of("/usr/local/sbin/multihead-backup", "--if-vip"));
+    assertEquals(0, off.exitCode(), off.stderr());
+    assertEquals("not the VIP holder: no backup taken here", off.stdout().strip());
+    io.github.multihead.backup.BackupManager backups = cluster(lab, Galera.create()).backups();
+    long t0 = System.nanoTime();
+    io.github.multihead.backup.Backup b = backups.create();
+    System.out.printf("[figures] backup create (on the VIP holder): %.1f s, %d files, %.1f MiB%n", (System.nanoTime() - t0) / 1e9,
+        b.files().size(), b.size() / 1048576.0);
+    assertEquals("node1", b.node(), "taken on the VIP holder");
+    assertTrue(b.id().matches("\\d{8}T\\d{6}Z-node1"), b.id());
+    assertEquals(List.of("glusterfs", "galera", "redis", "keepalived"), b.services());
+    assertTrue(b.meta("galera", "seqno").orElseThrow().matches("\\d+"), b.meta().toString());
+    assertEquals("cluster", b.meta("redis", "mode").orElseThrow());
+    List<String> paths = b.files().stream().map(io.github.multihead.backup.Backup.BackupFile::path).collect(Collectors.toList());
+    assertTrue(paths.contains("galera/mariadb.tar.gz"), paths.toString());
+    assertEquals(3, paths.stream().filter(p -> p.startsWith("redis/dump-") && p.endsWith(".rdb")).count(), "an RDB of each primary: " + paths);
+    assertTrue(paths.contains("glusterfs/volume-info.txt"), paths.toString());
+    assertEquals(b.id(), backups.latest().orElseThrow().id());
+
+    long t1 = System.nanoTime();
+    io.github.multihead.backup.BackupVerification ok = backups.verify(b.id());
+    System.out.printf("[figures] backup verify (checksums + restore drills): %.1f s%n", (System.nanoTime() - t1) / 1e9);
+    System.out.print(ok.toText());
+    assertTrue(ok.passed(), ok.toText());
+    assertTrue(ok.proved().stream().anyMatch(l -> l.startsWith("galera drill: the copy was prepared, started on 127.0.0.1:13306")), ok.toText());
+    assertTrue(ok.proved().stream().anyMatch(l -> l.startsWith("redis drill: 3 RDB file(s) pass")), ok.toText());
+
+    CommandResult corrupt = lab.transport().executor(lab.node(1)).run(Command.shell(
+        "printf 'x' | dd of=\"$1/glusterfs/volume-info.txt\" bs=1 seek=3 conv=notrunc 2>/dev/null", b.directory()));
+    assertEquals(0, corrupt.exitCode(), corrupt.stderr());
+    io.github.multihead.backup.BackupVerification bad = backups.verify(b.id());
+    assertFalse(bad.passed());
+    assertEquals("backup " + b.id() + ": checksum mismatch: glusterfs/volume-info.txt", bad.failure().orElseThrow());
+
+    String manifest = lab.transport().executor(lab.node(1)).run(Command.of("cat", b.directory() + "/manifest.json")).stdout();
+    for (String secret : secretValues(lab)) {
+      assertFalse(ok.toText().contains(secret) || manifest.contains(secret), "the backup's output and manifest hold no secret");
+    }
+    lab.transport().executor(lab.node(1)).run(Command.of("rm", "-rf", b.directory()));
+  }
+
+  /** redis-cli -c against the node's own Redis, the password from the root-only file phase 3 writes (never argv). */
+  private static CommandResult redis(LabCluster lab, Node n, String script) {
+    return lab.transport().executor(n).run(Command.shell("REDISCLI_AUTH=$(cat /etc/redis/multihead-cli.auth) && export REDISCLI_AUTH && "
+        + "ip=\"$1\"; r() { redis-cli --no-auth-warning -c -h \"$ip\" -p 6379 \"$@\"; }; " + script, lab.spec()
+        .controller(n.hostname()).orElseThrow().ip()));
+  }
+
+  private static Set<Integer> rows(LabCluster lab, Node n) {
+    CommandResult r = lab.transport().executor(n).run(Command.of("mysql", "-N", "-e",
+        "SET SESSION wsrep_sync_wait=1; SELECT id FROM e2e_backup.t ORDER BY id"));
+    assertEquals(0, r.exitCode(), n + ": " + r.stderr());
+    return r.stdoutLines().stream().filter(l -> !l.isBlank()).map(l -> Integer.parseInt(l.strip()))
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  @Test
+  @Order(5)
+  void aRestoreBringsBackExactlyTheRowsAndKeysOfBackupTime(LabCluster lab) {
+    Node n1 = lab.node(1);
+    run(lab, n1, "CREATE DATABASE e2e_backup; USE e2e_backup; CREATE TABLE t (id INT PRIMARY KEY) ENGINE=InnoDB;"
+        + " INSERT INTO t SELECT seq FROM seq_1_to_50;");
+    CommandResult set = redis(lab, n1, "for i in $(seq 1 30); do r SET \"e2e:k$i\" \"v$i\" >/dev/null || exit 1; done");
+    assertEquals(0, set.exitCode(), set.stderr());
+    io.github.multihead.backup.BackupManager backups = cluster(lab, Galera.create()).backups();
+    io.github.multihead.backup.Backup b = backups.create();
+
+    run(lab, n1, "USE e2e_backup; INSERT INTO t SELECT seq FROM seq_51_to_80; DELETE FROM t WHERE id = 1;");
+    CommandResult more = redis(lab, n1, "for i in $(seq 31 50); do r SET \"e2e:k$i\" \"v$i\" >/dev/null || exit 1; done; "
+        + "r DEL e2e:k1 >/dev/null");
+    assertEquals(0, more.exitCode(), more.stderr());
+
+    io.github.multihead.backup.RestoreReport dry = backups.restore(b.id(), true);
+    System.out.print(dry.toText());
+    assertEquals(79, rows(lab, lab.node(2)).size(), "a dry run changes nothing");
+
+    long t0 = System.nanoTime();
+    io.github.multihead.backup.RestoreReport restored = backups.restore(b.id(), false);
+    System.out.printf("[figures] restore (Galera + Redis, 3 nodes): %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    System.out.print(restored.toText());
+    assertTrue(restored.succeeded(), restored.toText());
+
+    Set<Integer> expected = IntStream.rangeClosed(1, 50).boxed().collect(Collectors.toCollection(TreeSet::new));
+    for (Node n : lab.nodes()) {
+      assertEquals(expected, rows(lab, n), n + " holds exactly the rows of backup time");
+    }
+    CommandResult keys = redis(lab, lab.node(2), "for i in $(seq 1 50); do printf '%s=%s\\n' \"$i\" \"$(r GET \"e2e:k$i\")\"; done");
+    assertEquals(0, keys.exitCode(), keys.stderr());
+    List<String> expectedKeys = IntStream.rangeClosed(1, 50).mapToObj(i -> i + "=" + (i <= 30 ? "v" + i : ""))
+        .collect(Collectors.toList());
+    assertEquals(expectedKeys, keys.stdoutLines().stream().map(String::strip).collect(Collectors.toList()),
+        "exactly the keys of backup time");
+
+    VerifyReport after = cluster(lab, Galera.create()).verify();
+    assertTrue(after.passed(), after.toText());
+    RunReport again = cluster(lab, Galera.create()).deploy();
+    assertEquals(0, again.changed(), "a deploy after the restore changes nothing: " + again.events().stream()
+        .filter(StepEvent::changed).map(Object::toString).collect(Collectors.joining("\n")));
+    run(lab, n1, "DROP DATABASE e2e_backup;");
+    redis(lab, n1, "for i in $(seq 1 50); do r DEL \"e2e:k$i\" >/dev/null; done");
+    lab.transport().executor(lab.node(1)).run(Command.of("rm", "-rf", b.directory()));
+  }
+
+  @Test
+  @Order(6)
   void aRollingConfigChangeUnderWritesLosesNoRow(LabCluster lab) throws Exception {
     Node writerHome = lab.node(1);
     run(lab, writerHome, "CREATE DATABASE IF NOT EXISTS e2e; CREATE TABLE IF NOT EXISTS e2e.rows (id INT PRIMARY KEY, via VARCHAR(16)) ENGINE=InnoDB;");
@@ -234,7 +359,7 @@ class ClusterE2E {
   }
 
   @Test
-  @Order(4)
+  @Order(7)
   void aSecondPrimaryComponentIsRefusedBeforeAnythingChanges(LabCluster lab) {
     // node3 leaves, bootstraps a cluster of its own while partitioned, and comes back
     lab.script().run(60, "isolate", "3");

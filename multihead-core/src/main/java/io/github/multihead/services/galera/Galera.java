@@ -3,6 +3,9 @@ package io.github.multihead.services.galera;
 import io.github.multihead.plan.HealthCheck;
 import io.github.multihead.plan.Phase;
 import io.github.multihead.services.ManagedService;
+import java.util.Optional;
+import io.github.multihead.internal.text.Resources;
+import io.github.multihead.services.BackupPart;
 import io.github.multihead.spec.ClusterSpec;
 import io.github.multihead.spec.Controller;
 import io.github.multihead.spec.Service;
@@ -19,6 +22,8 @@ import java.util.Set;
  */
 public final class Galera implements ManagedService {
   public static final String ID = "galera";
+  /** Where a backup's restore drill starts its scratch mariadbd (loopback only, no Galera). */
+  static final int DRILL_PORT = 13306;
   private static final Galera INSTANCE = new Galera(new java.util.TreeMap<>());
   private static final java.util.regex.Pattern OPTION = java.util.regex.Pattern.compile("[a-z][a-z0-9_]{0,63}");
   private static final java.util.regex.Pattern VALUE = java.util.regex.Pattern.compile("[A-Za-z0-9_./:,@%+=\\-]{1,255}");
@@ -98,6 +103,24 @@ public final class Galera implements ManagedService {
   @Override
   public List<HealthCheck> verification(ClusterSpec spec) {
     return GaleraPhase.checks(spec);
+  }
+
+  /** mariabackup from this node (which must be Synced), its Galera position, and the two config files. */
+  @Override
+  public Optional<BackupPart> backupPart(ClusterSpec spec, Controller controller) {
+    return Optional.of(BackupPart.of(Resources.text(Galera.class, "backup.sh"),
+        Map.of("CONFIGS", GaleraConfig.CONFIG + " " + GaleraConfig.SST_CONFIG, "DRILL_PORT", Integer.toString(DRILL_PORT)),
+        List.of("mysql", "mysqladmin", "mariadbd", "mariabackup", "tar", "gzip"))
+        .withDrill(Resources.text(Galera.class, "drill.sh")));
+  }
+
+  /**
+   * Every node stops; the node holding the backup restores its copy into the datadir and
+   * bootstraps from it; the others join by full SST, one at a time.
+   */
+  @Override
+  public List<io.github.multihead.backup.RestoreAction> restore(ClusterSpec spec, io.github.multihead.backup.Backup backup) {
+    return backup.services().contains(ID) ? GaleraRestore.actions(spec, backup) : List.of();
   }
 
   @Override

@@ -3,6 +3,9 @@ package io.github.multihead.services.glusterfs;
 import io.github.multihead.plan.HealthCheck;
 import io.github.multihead.plan.Phase;
 import io.github.multihead.services.ManagedService;
+import java.util.Optional;
+import io.github.multihead.internal.text.Resources;
+import io.github.multihead.services.BackupPart;
 import io.github.multihead.spec.ClusterSpec;
 import io.github.multihead.spec.Controller;
 import io.github.multihead.spec.Service;
@@ -92,6 +95,13 @@ public final class GlusterFs implements ManagedService {
   @Override
   public List<HealthCheck> verification(ClusterSpec spec) {
     return GlusterPhase.checks(spec);
+  }
+
+  /** The volume's definition, status and the pool: the data is replicated on every brick already. */
+  @Override
+  public Optional<BackupPart> backupPart(ClusterSpec spec, Controller controller) {
+    return Optional.of(BackupPart.of(Resources.text(GlusterFs.class, "backup.sh"),
+        Map.of("VOLUME", spec.gluster().volumeName()), List.of("gluster")).withDrill(Resources.text(GlusterFs.class, "drill.sh")));
   }
 
   @Override

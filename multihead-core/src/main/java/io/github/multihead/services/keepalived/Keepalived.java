@@ -3,6 +3,9 @@ package io.github.multihead.services.keepalived;
 import io.github.multihead.plan.HealthCheck;
 import io.github.multihead.plan.Phase;
 import io.github.multihead.services.ManagedService;
+import java.util.Optional;
+import io.github.multihead.internal.text.Resources;
+import io.github.multihead.services.BackupPart;
 import io.github.multihead.spec.ClusterSpec;
 import io.github.multihead.spec.Controller;
 import io.github.multihead.spec.Service;
@@ -63,6 +66,13 @@ public final class Keepalived implements ManagedService {
   @Override
   public List<HealthCheck> drills(ClusterSpec spec) {
     return List.of(new VipFailoverDrill(spec, java.util.Optional.empty()));
+  }
+
+  /** keepalived.conf, the tracking script and the sysctl file on this node. */
+  @Override
+  public Optional<BackupPart> backupPart(ClusterSpec spec, Controller controller) {
+    return Optional.of(BackupPart.of(Resources.text(Keepalived.class, "backup.sh"),
+        Map.of("CONFIGS", KeepalivedConfig.CONFIG + " " + KeepalivedConfig.CHECK_SCRIPT + " " + KeepalivedConfig.SYSCTL), List.of("cp", "keepalived")).withDrill(Resources.text(Keepalived.class, "drill.sh")));
   }
 
   @Override

@@ -78,7 +78,7 @@ final class VipFailoverDrill implements HealthCheck {
             .exitCode(stop.exitCode()).stderrTail(stop.stderrTail()).build();
       }
       stopped = clock.millis();
-      Optional<String> holder = waitForHolder(context, addresses, nodes, vip, MOVE_BOUND);
+      Optional<String> holder = waitForHolder(context, addresses, nodes, vip, next.hostname(), MOVE_BOUND);
       long took = clock.millis() - stopped;
       moved = "the VIP moved " + owner.hostname() + " → " + holder.orElse("nobody") + " in " + seconds(took);
       if (holder.isEmpty() || !holder.get().equals(next.hostname())) {
@@ -111,7 +111,7 @@ final class VipFailoverDrill implements HealthCheck {
     long startedAgain = clock.millis();
     Optional<String> back;
     try {
-      back = waitForHolder(context, addresses, nodes, vip, RETURN_BOUND);
+      back = waitForHolder(context, addresses, nodes, vip, owner.hostname(), RETURN_BOUND);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       back = Optional.empty();
@@ -148,9 +148,12 @@ final class VipFailoverDrill implements HealthCheck {
     return all;
   }
 
-  /** Polls until exactly one node holds the VIP; its host name, or empty after {@code bound}. */
+  /**
+   * Polls until {@code expected} alone holds the VIP, for at most {@code bound}; the sole holder
+   * seen last (which is not {@code expected} when it timed out), or empty when none or several.
+   */
   private static Optional<String> waitForHolder(HealthContext context, Probe<VipAddresses> probe, List<Node> nodes,
-      String vip, Duration bound) throws InterruptedException {
+      String vip, String expected, Duration bound) throws InterruptedException {
     long deadline = context.clock().millis() + bound.toMillis();
     Optional<String> last = Optional.empty();
     while (true) {
@@ -161,7 +164,7 @@ final class VipFailoverDrill implements HealthCheck {
         }
       });
       last = holders.size() == 1 ? Optional.of(holders.get(0)) : Optional.empty();
-      if (last.isPresent() || context.clock().millis() >= deadline) {
+      if (last.filter(expected::equals).isPresent() || context.clock().millis() >= deadline) {
         return last;
       }
       context.sleeper().sleep(POLL);

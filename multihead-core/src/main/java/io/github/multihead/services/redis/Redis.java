@@ -3,6 +3,9 @@ package io.github.multihead.services.redis;
 import io.github.multihead.plan.HealthCheck;
 import io.github.multihead.plan.Phase;
 import io.github.multihead.services.ManagedService;
+import java.util.Optional;
+import io.github.multihead.internal.text.Resources;
+import io.github.multihead.services.BackupPart;
 import io.github.multihead.spec.ClusterSpec;
 import io.github.multihead.spec.Controller;
 import io.github.multihead.spec.Service;
@@ -99,6 +102,21 @@ public final class Redis implements ManagedService {
   @Override
   public List<HealthCheck> verification(ClusterSpec spec) {
     return RedisChecks.of(spec, Duration.ofSeconds(10));
+  }
+
+  /** An RDB of every primary, fetched by {@code redis-cli --rdb}, and this node's redis.conf. */
+  @Override
+  public Optional<BackupPart> backupPart(ClusterSpec spec, Controller controller) {
+    return Optional.of(BackupPart.of(Resources.text(Redis.class, "backup.sh"),
+        Map.of("IP", controller.ip(), "PORT", Integer.toString(spec.redis().port()), "AUTH_FILE", RedisPhase.CLI_AUTH_PATH,
+            "CONFIGS", RedisPhase.CONFIG_PATH),
+        List.of("redis-cli", "redis-check-rdb")).withDrill(Resources.text(Redis.class, "drill.sh")));
+  }
+
+  /** Every node stops; each primary's RDB comes back as the base of a fresh append-only file; all start. */
+  @Override
+  public List<io.github.multihead.backup.RestoreAction> restore(ClusterSpec spec, io.github.multihead.backup.Backup backup) {
+    return backup.services().contains(id()) ? RedisRestore.actions(spec, backup) : List.of();
   }
 
   @Override

@@ -30,6 +30,12 @@ import java.util.stream.Collectors;
 final class RedisPhase implements Phase {
   static final String NAME = "Redis";
   static final String CONFIG_PATH = "/etc/redis/redis.conf";
+  /**
+   * The password alone, root-only, for node-side tools run as root (the backup's redis-cli reads it
+   * into {@code REDISCLI_AUTH}): redis.conf holds it quoted and escaped, which a script cannot
+   * read back safely.
+   */
+  static final String CLI_AUTH_PATH = "/etc/redis/multihead-cli.auth";
   static final String DATA_DIR = "/var/lib/redis";
   static final String SERVICE = "redis-server";
   static final List<String> PACKAGES = List.of("redis-server", "redis-tools");
@@ -139,6 +145,7 @@ final class RedisPhase implements Phase {
     steps.add(Steps.command(PACKAGES_STEP, install(packages)).unless(installed(packages)));
     steps.add(Steps.notifying(
         Steps.file(CONFIG_STEP, CONFIG_PATH, config(spec, controller), 0600, "redis:redis"), RESTART));
+    steps.add(Steps.file(CLI_AUTH_PATH, CLI_AUTH_PATH, Content.secret(spec.redis().password()), 0600, "root:root"));
     if (replicated) {
       steps.add(Steps.notifying(Steps.file(DROP_IN_STEP, DROP_IN_PATH, Content.of(DROP_IN), 0644, "root:root"),
           DAEMON_RELOAD, RESTART));

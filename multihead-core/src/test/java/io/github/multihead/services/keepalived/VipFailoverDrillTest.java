@@ -36,11 +36,21 @@ class VipFailoverDrillTest {
       holder.set(failoverTo);
       return io.github.multihead.exec.CommandResult.of(0, "", "", java.time.Duration.ZERO);
     });
+    // as on real nodes: the VIP stays on the backup for a few polls after the owner's keepalived starts
+    java.util.concurrent.atomic.AtomicInteger pollsUntilPreempt = new java.util.concurrent.atomic.AtomicInteger(-1);
     mock.on("server1", c -> c.argv().equals(List.of("systemctl", "start", "keepalived"))).respondWith(c -> {
       if (returns) {
-        holder.set("server1");
+        pollsUntilPreempt.set(9);
       }
       return io.github.multihead.exec.CommandResult.of(0, "", "", java.time.Duration.ZERO);
+    });
+    mock.on("server3", c -> c.argv().get(0).equals("ip")).respondWith(c -> {
+      if (pollsUntilPreempt.get() > 0 && pollsUntilPreempt.decrementAndGet() == 0) {
+        holder.set("server1");
+      }
+      return io.github.multihead.exec.CommandResult.of(0, "2: eth0    inet 192.168.1.103/24 scope global eth0\n"
+          + ("server3".equals(holder.get()) ? "2: eth0    inet 192.168.1.100/24 scope global secondary eth0\n" : ""), "",
+          java.time.Duration.ZERO);
     });
     return mock;
   }

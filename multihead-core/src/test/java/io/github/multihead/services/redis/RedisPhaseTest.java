@@ -42,8 +42,8 @@ class RedisPhaseTest {
   void aFirstDeployInstallsConfiguresAndCreatesTheClusterOnceAndASecondChangesNothing() {
     FakeRedis world = new FakeRedis(TestSpecs.seed(), "Redis123!@#");
     RunReport first = cluster(world).deploy();
-    // per node: packages, redis.conf, its restart; once: the cluster
-    assertEquals(10, first.changed(), changed(first));
+    // per node: packages, redis.conf, the root-only password file for node-side tools, the restart; once: the cluster
+    assertEquals(13, first.changed(), changed(first));
     assertEquals(List.of("phase 3 'create cluster': server1 (no redis controller is in a Redis Cluster; server1 creates "
         + "it: the VIP owner)"), first.choices());
     assertEquals(List.of("server1 --cluster create 192.168.1.101:6379 192.168.1.102:6379 192.168.1.103:6379 "
@@ -52,6 +52,8 @@ class RedisPhaseTest {
     for (String host : List.of("server1", "server2", "server3")) {
       assertEquals(0600, world.mock.mode(host, RedisPhase.CONFIG_PATH).orElseThrow());
       assertTrue(world.mock.file(host, RedisPhase.CONFIG_PATH).orElseThrow().contains("cluster-enabled yes\n"));
+      assertEquals(0600, world.mock.mode(host, RedisPhase.CLI_AUTH_PATH).orElseThrow());
+      assertEquals("Redis123!@#", world.mock.file(host, RedisPhase.CLI_AUTH_PATH).orElseThrow(), "the password alone, unquoted");
     }
     // the cluster read "fail" twice after creation: the postcondition polled until ok
     assertTrue(first.postconditions().stream().allMatch(p -> p.result().passed()), first.postconditions().toString());
@@ -116,7 +118,7 @@ class RedisPhaseTest {
     world.mock.on("server1", io.github.multihead.testing.CommandMatchers.argvContains("PING"))
         .respondWith(c -> io.github.multihead.exec.CommandResult.success("PONG\n"));
     RunReport first = cluster(world).deploy();
-    assertEquals(3, first.changed(), changed(first));
+    assertEquals(4, first.changed(), changed(first));
     assertFalse(world.mock.file("server1", RedisPhase.CONFIG_PATH).orElseThrow().contains("cluster-"));
     assertEquals(0, cluster(world).deploy().changed());
     assertEquals(Map.of(6379, Set.of("redis-server")), Redis.create().ports(spec, spec.controllers().get(0)));

@@ -50,7 +50,7 @@ class RedisReplicatedTest {
     FakeRedis world = new FakeRedis(spec, "Redis123!@#");
     RunReport first = cluster(world).deploy();
     // per node: packages, redis.conf, drop-in, sentinel.conf, daemon-reload, restart redis, restart sentinel; the replica: REPLICAOF
-    assertEquals(15, first.changed(), changed(first));
+    assertEquals(17, first.changed(), changed(first));
     assertTrue(first.choices().get(0).startsWith("phase 3 'primary': server1 (no redis replicates yet and no sentinel "
         + "monitors one ("), first.choices().toString());
     assertTrue(first.choices().get(0).endsWith("server1 is the primary: the VIP owner)"), first.choices().toString());

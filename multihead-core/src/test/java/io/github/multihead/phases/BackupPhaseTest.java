@@ -1,0 +1,106 @@
+package io.github.multihead.phases;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.multihead.Cluster;
+import io.github.multihead.TestSpecs;
+import io.github.multihead.plan.Phase;
+import io.github.multihead.plan.RunReport;
+import io.github.multihead.spec.BackupSettings;
+import io.github.multihead.spec.ClusterSpec;
+import io.github.multihead.testing.FakeClock;
+import io.github.multihead.testing.RecordingTransport;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BackupPhaseTest {
+  private final List<String> hosts = List.of("server1", "server2", "server3");
+
+  /** Stands in for phase 0 (same id), so phase 7 can be tested alone. */
+  static final Phase BASE = new Phase() {
+    @Override
+    public int number() {
+      return 0;
+    }
+
+    @Override
+    public String name() {
+      return "base (test stand-in)";
+    }
+
+    @Override
+    public String id() {
+      return "preflight";
+    }
+  };
+
+  private RecordingTransport nodes() {
+    RecordingTransport mock = RecordingTransport.create();
+    for (String h : hosts) {
+      mock.debianNode(h);
+      java.util.concurrent.atomic.AtomicBoolean dir = new java.util.concurrent.atomic.AtomicBoolean();
+      mock.on(h, c -> c.argv().size() > 2 && c.argv().get(2).contains("stat -c %a:%U:%G")).respondWith(c ->
+          io.github.multihead.exec.CommandResult.of(dir.get() ? 0 : 1, "", "", java.time.Duration.ZERO));
+      mock.on(h, c -> c.argv().get(0).equals("install") && c.argv().contains("-d")).respondWith(c -> {
+        dir.set(true);
+        return io.github.multihead.exec.CommandResult.of(0, "", "", java.time.Duration.ZERO);
+      });
+      java.util.concurrent.atomic.AtomicBoolean timer = new java.util.concurrent.atomic.AtomicBoolean();
+      mock.on(h, c -> c.argv().size() > 2 && c.argv().get(2).contains("systemctl is-enabled --quiet")).respondWith(c ->
+          io.github.multihead.exec.CommandResult.of(timer.get() ? 0 : 1, "", "", java.time.Duration.ZERO));
+      mock.on(h, c -> c.argv().equals(List.of("systemctl", "enable", "--now", "multihead-backup.timer"))).respondWith(c -> {
+        timer.set(true);
+        return io.github.multihead.exec.CommandResult.of(0, "", "", java.time.Duration.ZERO);
+      });
+      mock.on(h, c -> c.argv().equals(List.of("systemctl", "is-active", "multihead-backup.timer"))).respondWith(c ->
+          io.github.multihead.exec.CommandResult.of(timer.get() ? 0 : 3, timer.get() ? "active\n" : "inactive\n", "", java.time.Duration.ZERO));
+      mock.on(h, c -> c.argv().equals(List.of("systemctl", "try-restart", "multihead-backup.timer"))).respond(0, "");
+      mock.on(h, c -> c.argv().equals(List.of("systemctl", "disable", "--now", "multihead-backup.timer"))).respondWith(c -> {
+        timer.set(false);
+        return io.github.multihead.exec.CommandResult.of(0, "", "", java.time.Duration.ZERO);
+      });
+      mock.on(h, c -> c.argv().equals(List.of("/usr/local/sbin/multihead-backup", "--check"))).respond(0, "ok");
+    }
+    return mock;
+  }
+
+  private RunReport deploy(ClusterSpec spec, RecordingTransport mock) {
+    return Cluster.builder().spec(spec).transport(mock).phases(List.of(BASE, Phases.backup())).clock(FakeClock.create())
+        .build().deploy();
+  }
+
+  @Test
+  void everyControllerGetsARootOnlyDirectoryTheScriptAndADailyTimerOnceThenNothingChanges() {
+    ClusterSpec spec = TestSpecs.seed();
+    RecordingTransport mock = nodes();
+    RunReport first = deploy(spec, mock);
+    assertTrue(first.changed() > 0);
+    for (String h : hosts) {
+      assertEquals(0755, mock.mode(h, "/usr/local/sbin/multihead-backup").orElseThrow());
+      assertTrue(mock.file(h, "/etc/systemd/system/multihead-backup.timer").orElseThrow().contains("OnCalendar=daily\n"));
+      assertTrue(mock.file(h, "/etc/systemd/system/multihead-backup.service").orElseThrow()
+          .contains("ExecStart=/usr/local/sbin/multihead-backup --if-vip\n"));
+      mock.assertRanTimes(h, c -> c.argv().equals(List.of("install", "-d", "-m", "0700", "-o", "root", "-g", "root", "/var/backups/cluster")), 1);
+    }
+    assertTrue(first.postconditions().stream().allMatch(p -> p.result().passed()), first.postconditions().toString());
+    RunReport second = deploy(spec, mock);
+    assertEquals(0, second.changed(), second.events().toString());
+  }
+
+  @Test
+  void scheduleOffRemovesTheTimer() {
+    ClusterSpec spec = TestSpecs.seed();
+    RecordingTransport mock = nodes();
+    deploy(spec, mock);
+    ClusterSpec off = ClusterSpec.builder().from(spec).backup(BackupSettings.builder().schedule("off").build()).build();
+    RunReport r = deploy(off, mock);
+    for (String h : hosts) {
+      assertFalse(mock.file(h, "/etc/systemd/system/multihead-backup.timer").isPresent(), h);
+      mock.assertRanTimes(h, c -> c.argv().equals(List.of("systemctl", "disable", "--now", "multihead-backup.timer")), 1);
+    }
+    assertEquals(1, r.postconditions().size(), "no timer to check");
+    assertEquals(0, deploy(off, mock).changed());
+  }
+}
