@@ -150,6 +150,22 @@ public final class Cluster implements AutoCloseable {
   }
 
   /**
+   * The cluster's status, now: every controller runs its services' status probes (in parallel, on
+   * the transport's pooled sessions) and one merges them into the schema-1 document of
+   * docs/status.md — the dashboard's document, with its {@code healthy | degraded | down} rules.
+   * Needs the collector phase 6 installs.
+   *
+   * @throws IllegalStateException without a transport
+   * @throws MultiheadException when no controller could report
+   */
+  public io.github.multihead.status.ClusterStatus status() {
+    if (transport == null) {
+      throw new IllegalStateException("status needs a transport");
+    }
+    return io.github.multihead.internal.status.StatusGatherer.gather(spec, transport, Engine.redactorFor(spec, phases));
+  }
+
+  /**
    * The cluster's backups: create, list, latest, verify (checksums and a restore drill). Backups
    * are taken by the program phase 7 installs on every controller (see docs/backup.md).
    *

@@ -77,6 +77,17 @@ public interface ManagedService {
     return List.of();
   }
 
+  /**
+   * What this service reports about itself on each node that runs it, for the cluster status
+   * document ({@code status.json}, schema 1, docs/status.md): a constant {@code sh} fragment kept
+   * next to the service's home as the resource {@code status.sh}, with the spec values it reads.
+   * Empty (the default) when the service reports nothing; the node-side collector then shows it
+   * only in the node's facts.
+   */
+  default java.util.Optional<StatusProbe> statusProbe(ClusterSpec spec) {
+    return java.util.Optional.empty();
+  }
+
   /** A service's validation finding: an error or a warning, at a YAML path, in one line. */
   record Finding(boolean error, String path, String message) {
     public Finding {

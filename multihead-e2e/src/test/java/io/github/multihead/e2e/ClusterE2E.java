@@ -62,49 +62,6 @@ class ClusterE2E {
     return values;
   }
 
-  /** Samples {@code ps -eo args} on every node until stopped (bounded: at most 20 minutes). */
-  private static final class ArgvSampler implements AutoCloseable {
-    final List<String> leaks = Collections.synchronizedList(new ArrayList<>());
-    final AtomicBoolean stop = new AtomicBoolean();
-    int samples;
-    final Thread thread;
-
-    ArgvSampler(LabCluster lab, List<String> secrets) {
-      thread = new Thread(() -> {
-        long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
-        while (!stop.get() && System.nanoTime() < deadline) {
-          for (Node n : lab.nodes()) {
-            try {
-              CommandResult ps = lab.transport().executor(n).run(Command.of("ps", "-eo", "args").asReadOnly());
-              samples++;
-              for (String s : secrets) {
-                if (ps.stdout().contains(s)) {
-                  leaks.add(n.hostname() + ": " + ps.stdoutLines().stream().filter(l -> l.contains(s)).findFirst().orElse("?")
-                      .replace(s, "<SECRET>"));
-                }
-              }
-            } catch (TransportException e) {
-              // a node restarting its sshd is not a leak
-            }
-          }
-          try {
-            Thread.sleep(150);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "argv-sampler");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      stop.set(true);
-      thread.join(30_000);
-    }
-  }
-
   @Test
   @Order(1)
   void bareNodesBecomeASyncedClusterWithNoSecretOnAnyArgvAndASecondDeployChangesNothing(LabCluster lab) throws Exception {

@@ -123,6 +123,18 @@ public final class Galera implements ManagedService {
     return backup.services().contains(ID) ? GaleraRestore.actions(spec, backup) : List.of();
   }
 
+  /**
+   * {@code services.galera} of a node's status: mariadb's unit, and over the local unix socket as
+   * root (no password) {@code wsrep_cluster_size}, {@code wsrep_cluster_status}, {@code
+   * wsrep_local_state_comment}, {@code wsrep_ready} and the last committed seqno. {@code ok} when
+   * Primary, Synced, ready and of the spec's size; {@code down} when not in a primary component.
+   */
+  @Override
+  public java.util.Optional<io.github.multihead.services.StatusProbe> statusProbe(ClusterSpec spec) {
+    return java.util.Optional.of(io.github.multihead.services.StatusProbe.fromResource(Galera.class, ID)
+        .with("MH_GALERA_NODES", spec.controllersWith(Service.MARIADB).size()));
+  }
+
   @Override
   public String toString() {
     return "Galera";

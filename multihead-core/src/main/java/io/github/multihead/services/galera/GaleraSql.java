@@ -3,7 +3,7 @@ package io.github.multihead.services.galera;
 import io.github.multihead.exec.Command;
 import io.github.multihead.exec.CommandResult;
 import io.github.multihead.exec.Content;
-import io.github.multihead.internal.config.SecretText;
+import io.github.multihead.internal.services.MariaDbSql;
 import io.github.multihead.spec.ClusterSpec;
 import io.github.multihead.spec.Secret;
 import java.util.List;
@@ -21,17 +21,15 @@ final class GaleraSql {
   private GaleraSql() {}
 
   static Command mysql(Content statements, boolean readOnly, String description) {
-    Command c = Command.of("mysql", "--batch", "--skip-column-names").toBuilder().sudo(true).stdin(statements)
-        .description(description).build();
-    return readOnly ? c.asReadOnly() : c;
+    return MariaDbSql.mysql(statements, readOnly, description);
   }
 
   static String quote(String s) {
-    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    return MariaDbSql.quote(s);
   }
 
   private static Secret quoted(Secret s) {
-    return SecretText.map(s, GaleraSql::quote);
+    return MariaDbSql.quoted(s);
   }
 
   /** The admin user's host: the cluster subnet, e.g. {@code 10.213.7.0/255.255.255.0}. */

@@ -28,9 +28,29 @@ final class Fstab {
     return "localhost:/" + volume + " " + mountPoint + " glusterfs defaults,_netdev 0 0";
   }
 
+  /**
+   * A compute node's line (no glusterd of its own): {@code 10.0.0.1:/gv0 /mnt/gluster glusterfs
+   * defaults,_netdev,backup-volfile-servers=10.0.0.2:10.0.0.3 0 0}.
+   */
+  static String clientLine(String volume, String mountPoint, List<String> servers) {
+    requireField("volume name", volume);
+    requireField("mount point", mountPoint);
+    if (servers.isEmpty()) {
+      throw new IllegalArgumentException("no GlusterFS server to mount " + volume + " from");
+    }
+    servers.forEach(s -> requireField("server", s));
+    String options = "defaults,_netdev" + (servers.size() > 1
+        ? ",backup-volfile-servers=" + String.join(":", servers.subList(1, servers.size())) : "");
+    return servers.get(0) + ":/" + volume + " " + mountPoint + " glusterfs " + options + " 0 0";
+  }
+
   /** {@code current} with the marked line set to {@link #line}; byte-stable once it is there. */
   static String edit(String current, String volume, String mountPoint) {
-    String entry = line(volume, mountPoint);
+    return editEntry(current, line(volume, mountPoint), mountPoint);
+  }
+
+  /** {@code current} with the marked line set to {@code entry} (for {@code mountPoint}); byte-stable. */
+  static String editEntry(String current, String entry, String mountPoint) {
     List<String> out = new ArrayList<>();
     boolean placed = false;
     String[] lines = current.isEmpty() ? new String[0] : current.split("\n", -1);

@@ -104,6 +104,22 @@ public final class GlusterFs implements ManagedService {
         Map.of("VOLUME", spec.gluster().volumeName()), List.of("gluster")).withDrill(Resources.text(GlusterFs.class, "drill.sh")));
   }
 
+  /**
+   * {@code services.glusterfs} of a node's status: glusterd's unit, peers connected ({@code gluster
+   * pool list}), bricks online ({@code volume status --xml}), entries pending heal on its brick (its heal
+   * indices) and whether the volume is mounted. {@code down} when glusterd is not running or
+   * no brick is online.
+   */
+  @Override
+  public java.util.Optional<io.github.multihead.services.StatusProbe> statusProbe(ClusterSpec spec) {
+    int nodes = spec.controllersWith(Service.GLUSTERFS).size();
+    return java.util.Optional.of(io.github.multihead.services.StatusProbe.fromResource(GlusterFs.class, id())
+        .with("MH_GLUSTER_VOLUME", spec.gluster().volumeName())
+        .with("MH_GLUSTER_MOUNT", spec.gluster().mountPoint())
+        .with("MH_GLUSTER_BRICK", spec.gluster().brickPath())
+        .with("MH_GLUSTER_NODES", nodes));
+  }
+
   @Override
   public String toString() {
     return "GlusterFs[phase 1 'glusterfs']";

@@ -3,6 +3,8 @@ package io.github.multihead.services.glusterfs;
 import io.github.multihead.exec.Command;
 import io.github.multihead.exec.Content;
 import io.github.multihead.exec.Node;
+import io.github.multihead.internal.services.NodeScope;
+import io.github.multihead.internal.services.Packages;
 import io.github.multihead.plan.HealthCheck;
 import io.github.multihead.plan.HealthChecks;
 import io.github.multihead.plan.Phase;
@@ -63,17 +65,60 @@ final class GlusterPhase implements Phase {
     return Set.of("preflight");
   }
 
+  /**
+   * The GlusterFS controllers (servers and clients), then every compute node (clients only: Slurm
+   * jobs write their output to the volume).
+   */
   @Override
   public List<Node> targets(ClusterSpec spec) {
-    return Targets.controllersWith(spec, Service.GLUSTERFS);
+    List<Node> nodes = new ArrayList<>(Targets.controllersWith(spec, Service.GLUSTERFS));
+    nodes.addAll(Targets.computeNodes(spec));
+    return List.copyOf(nodes);
+  }
+
+  /** True for a target that is a GlusterFS server (a controller with the flag), false for a client-only compute node. */
+  static boolean server(ClusterSpec spec, Node node) {
+    return spec.controllersWith(Service.GLUSTERFS).stream().anyMatch(c -> c.hostname().equals(node.hostname()));
+  }
+
+  static java.util.function.Predicate<Node> servers(ClusterSpec spec) {
+    return n -> server(spec, n);
   }
 
   @Override
   public List<Stage> stages(ClusterSpec spec) {
     return List.of(
-        Stage.all("install and prepare", Stage.Order.PARALLEL, this::prepareSteps),
-        Stage.one("trusted pool and volume", new PoolChooser(), this::poolSteps),
-        Stage.all("mount", Stage.Order.PARALLEL, this::mountSteps));
+        Stage.all("install and prepare", Stage.Order.PARALLEL,
+            (s, n) -> server(s, n) ? prepareSteps(s, n) : clientPrepareSteps(s, n)),
+        Stage.one("trusted pool and volume", NodeScope.on(new PoolChooser(), GlusterPhase::servers), this::poolSteps),
+        Stage.all("mount", Stage.Order.PARALLEL, (s, n) -> server(s, n) ? mountSteps(s, n) : clientMountSteps(s, n)));
+  }
+
+  // ---- compute nodes: the FUSE client only ----
+
+  static final List<String> CLIENT_PACKAGES = List.of("glusterfs-client", "fuse3");
+
+  List<Step> clientPrepareSteps(ClusterSpec spec, Node node) {
+    return List.of(Packages.install("glusterfs client packages", CLIENT_PACKAGES));
+  }
+
+  /**
+   * The mount on a compute node, which runs no glusterd: the volume's layout is fetched from the
+   * first GlusterFS controller, or from the others if it is down ({@code backup-volfile-servers}).
+   */
+  List<Step> clientMountSteps(ClusterSpec spec, Node node) {
+    GlusterSettings g = spec.gluster();
+    String mnt = g.mountPoint();
+    List<String> servers = spec.controllersWith(Service.GLUSTERFS).stream().map(Controller::ip).collect(Collectors.toList());
+    String entry = Fstab.clientLine(g.volumeName(), mnt, servers);
+    return List.of(
+        Steps.command("mount point " + mnt, Command.of("mkdir", "-p", "--", mnt).withSudo())
+            .unless(Command.of("test", "-d", mnt)),
+        Steps.editedFile("/etc/fstab", "/etc/fstab",
+            current -> Content.of(Fstab.editEntry(current.orElse(""), entry, mnt)), 0644, "root:root"),
+        Steps.command("mount " + mnt, Command.of("mount", "--", mnt).withSudo().withTimeout(CHANGE_TIMEOUT))
+            .unless(Command.of("mountpoint", "-q", "--", mnt))
+            .dependsOn("/etc/fstab", "mount point " + mnt));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -268,7 +313,8 @@ final class GlusterPhase implements Phase {
         (node, m) -> m.isEmpty() ? Optional.of("nothing is mounted on " + g.mountPoint())
             : m.get().fsType().equals("fuse.glusterfs") && m.get().source().endsWith(":/" + volume) ? Optional.empty()
                 : Optional.of(g.mountPoint() + " has " + m.get().source() + " (" + m.get().fsType() + "), not volume " + volume));
-    return List.of(peers.withTimeout(SETTLE), started, bricks.withTimeout(SETTLE), mounted,
-        new DataPathCheck(g.mountPoint()));
+    // peers, volume and bricks are asked of the servers; the mount and the data path of every target
+    return List.of(NodeScope.on(peers.withTimeout(SETTLE), GlusterPhase::servers), NodeScope.on(started, GlusterPhase::servers),
+        NodeScope.on(bricks.withTimeout(SETTLE), GlusterPhase::servers), mounted, new DataPathCheck(g.mountPoint()));
   }
 }

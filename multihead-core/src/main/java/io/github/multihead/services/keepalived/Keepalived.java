@@ -75,6 +75,16 @@ public final class Keepalived implements ManagedService {
         Map.of("CONFIGS", KeepalivedConfig.CONFIG + " " + KeepalivedConfig.CHECK_SCRIPT + " " + KeepalivedConfig.SYSCTL), List.of("cp", "keepalived")).withDrill(Resources.text(Keepalived.class, "drill.sh")));
   }
 
+  /**
+   * {@code services.keepalived} of a node's status: the unit, whether this node holds the VIP and its
+   * VRRP priority. {@code down} when keepalived is not running.
+   */
+  @Override
+  public java.util.Optional<io.github.multihead.services.StatusProbe> statusProbe(ClusterSpec spec) {
+    return java.util.Optional.of(io.github.multihead.services.StatusProbe.fromResource(Keepalived.class, ID)
+        .with("MH_KEEPALIVED_IFACE", spec.network().interfaceName()));
+  }
+
   @Override
   public String toString() {
     return "Keepalived";

@@ -119,6 +119,23 @@ public final class Redis implements ManagedService {
     return backup.services().contains(id()) ? RedisRestore.actions(spec, backup) : List.of();
   }
 
+  /**
+   * {@code services.redis} of a node's status: the units, the role ({@code INFO replication}) and in
+   * a Redis Cluster {@code cluster_state}, slots assigned/ok and known nodes. The password is read
+   * from the node's own {@code /etc/redis/redis.conf} (0600) and reaches {@code redis-cli} through
+   * {@code REDISCLI_AUTH}, never argv; it is never printed.
+   */
+  @Override
+  public java.util.Optional<io.github.multihead.services.StatusProbe> statusProbe(ClusterSpec spec) {
+    RedisPhase.Topology topology = RedisPhase.Topology.of(spec);
+    return java.util.Optional.of(io.github.multihead.services.StatusProbe.fromResource(Redis.class, "redis")
+        .with("MH_REDIS_PORT", spec.redis().port())
+        .with("MH_REDIS_AUTH", RedisPhase.CLI_AUTH_PATH)
+        .with("MH_REDIS_MODE", topology == RedisPhase.Topology.CLUSTER ? "cluster"
+            : topology == RedisPhase.Topology.PRIMARY_REPLICA ? "replication" : "standalone")
+        .with("MH_REDIS_NODES", spec.controllersWith(Service.REDIS).size()));
+  }
+
   @Override
   public String toString() {
     return "Redis";

@@ -1,0 +1,116 @@
+package io.github.multihead.services;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * What one service contributes to the node-side status collector ({@code
+ * /usr/local/lib/multihead/status-collect}, see docs/status.md): a constant POSIX {@code sh}
+ * fragment that, run as root on a node that runs the service, prints <b>one JSON object</b> about
+ * the service on that node, plus the shell variables it reads (values from the spec, never
+ * secrets).
+ *
+ * <p>The fragment's contract:
+ * <ul>
+ *   <li>it runs in a process of its own, as the body of a shell function, under a time limit of a
+ *       few seconds (the collector kills it after that and reports the service {@code down}: "no
+ *       valid output"); it must itself bound every command that can wait on the network with
+ *       {@code timeout}, and should finish in well under 0.2 s;
+ *   <li>it may read {@code MH_HOST}, {@code MH_IP} (this node), {@code MH_VIP}, its own {@linkplain
+ *       #variables() variables}, and call {@code mh_units UNIT…}, which prints a JSON object mapping
+ *       each unit to its systemd {@code ActiveState} ({@code active}, {@code inactive}, {@code
+ *       failed}, …) or {@code absent} when no such unit is installed; {@code jq} is installed;
+ *   <li>it prints one JSON object with at least {@code state} ({@code ok}, {@code degraded} or
+ *       {@code down}: this service on this node), {@code summary} (one line a person reads) and
+ *       {@code units}; anything else is the service's own facts. It prints valid JSON when the
+ *       service is stopped or not installed, too (then {@code state} says so);
+ *   <li>it never prints a secret: a password it needs is read from the node's own 0600 config file
+ *       and handed to the tool through the environment or stdin, never argv.
+ * </ul>
+ */
+public final class StatusProbe {
+  private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9_]{0,31}");
+  private static final Pattern VARIABLE = Pattern.compile("MH_[A-Z0-9_]{1,40}");
+
+  private final String key;
+  private final String script;
+  private final Map<String, String> variables;
+
+  private StatusProbe(String key, String script, Map<String, String> variables) {
+    this.key = key;
+    this.script = script;
+    this.variables = Collections.unmodifiableMap(variables);
+  }
+
+  /** A probe reported under {@code services.<key>} running {@code script}. */
+  public static StatusProbe of(String key, String script) {
+    Objects.requireNonNull(script, "script");
+    if (!KEY.matcher(Objects.requireNonNull(key, "key")).matches()) {
+      throw new IllegalArgumentException("not a status key (lower-case word): " + key);
+    }
+    if (script.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("a status fragment cannot hold a NUL byte");
+    }
+    return new StatusProbe(key, script.endsWith("\n") ? script : script + "\n", new LinkedHashMap<>());
+  }
+
+  /**
+   * A probe whose script is the resource {@code status.sh} next to {@code home} (in the same
+   * package directory), e.g. {@code io/github/multihead/services/galera/status.sh}.
+   */
+  public static StatusProbe fromResource(Class<?> home, String key) {
+    String path = home.getPackageName().replace('.', '/') + "/status.sh";
+    try (InputStream in = home.getClassLoader().getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + path);
+      }
+      return of(key, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * This probe with the shell variable {@code name} (must start with {@code MH_}) set to {@code
+   * value} before its script runs (single-quoted: any value is taken literally). Never a secret.
+   */
+  public StatusProbe with(String name, Object value) {
+    if (!VARIABLE.matcher(Objects.requireNonNull(name, "name")).matches()) {
+      throw new IllegalArgumentException("a status variable is MH_ and upper-case words: " + name);
+    }
+    String v = String.valueOf(value);
+    if (v.indexOf('\0') >= 0 || v.indexOf('\n') >= 0) {
+      throw new IllegalArgumentException("a status variable is one line: " + name);
+    }
+    Map<String, String> vars = new LinkedHashMap<>(variables);
+    vars.put(name, v);
+    return new StatusProbe(key, script, vars);
+  }
+
+  /** The key of this service's object in a node's {@code services} (its id: {@code galera}). */
+  public String key() {
+    return key;
+  }
+
+  /** The {@code sh} fragment. */
+  public String script() {
+    return script;
+  }
+
+  /** The variables set before the fragment runs, in the order they were added. */
+  public Map<String, String> variables() {
+    return variables;
+  }
+
+  @Override
+  public String toString() {
+    return "status probe " + key;
+  }
+}
