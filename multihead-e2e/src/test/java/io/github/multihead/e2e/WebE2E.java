@@ -50,7 +50,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * web password, JWT secret or TLS key on any argv, in the journal or the report; a second deploy
  * changes nothing.
  */
-@Lab(nodes = 3)
+@Lab(nodes = 3, compute = 1)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebE2E {
   private static final Path JOURNAL = Path.of("target", "web-journal.jsonl");
@@ -260,16 +260,15 @@ class WebE2E {
   }
 
   /**
-   * With Slurm (phase 4, once its home is merged: found through {@code Services.byId("slurm")}),
-   * the lab's own spec plus the web user. Where the nodes' Slurm has the auth/jwt plugin, the right
+   * With Slurm (phase 4), the lab's own spec plus the web user. Where the nodes' Slurm has the auth/jwt plugin, the right
    * password gets a token and a job submitted with it through the VIP completes; where it has not
    * (Debian 12's Slurm 22.05), the token route and /api/jobs/health answer 503 and say why.
    */
   @Test
   @Order(3)
   void withSlurmTheTokenSubmitsAJob(LabCluster lab) throws Exception {
-    java.util.Optional<io.github.multihead.services.ManagedService> slurm = io.github.multihead.services.Services.byId("slurm");
-    org.junit.jupiter.api.Assumptions.assumeTrue(slurm.isPresent(), "the Slurm home is not in this build");
+    java.util.Optional<io.github.multihead.services.ManagedService> slurm =
+        java.util.Optional.of(io.github.multihead.services.slurm.Slurm.create());
     ClusterSpec withSlurm = ClusterSpec.builder().from(lab.spec()).web(WebSettings.builder().from(lab.spec().web())
         .users(List.of(WebUser.builder().name("alice").password(Secret.of(PASSWORD)).build())).build()).build();
     List<Phase> phases = List.of(Phases.preflight(), Phases.glusterfs(), Phases.galera(), Phases.redis(), slurm.get().phase(),
