@@ -1,5 +1,6 @@
 package io.github.multihead.spec;
 
+import java.util.List;
 import java.util.Optional;
 import org.immutables.value.Value;
 
@@ -22,6 +23,15 @@ public abstract class WebSettings {
 
   /** {@code web.tls_key}: the PEM key that goes with {@link #tlsCert()}. */
   public abstract Optional<String> tlsKey();
+
+  /**
+   * {@code web.users[]}: who may get a Slurm token from {@code /api/auth/token}. None by default
+   * (the endpoint then answers 503).
+   */
+  public abstract List<WebUser> users();
+
+  /** {@code web.services[]}: user services nginx routes to (none by default). */
+  public abstract List<WebService> services();
 
   public static Builder builder() {
     return new Builder();

@@ -17,7 +17,9 @@ import io.github.multihead.spec.Service;
 import io.github.multihead.spec.SlurmSettings;
 import io.github.multihead.spec.SshSettings;
 import io.github.multihead.spec.ValidationProblem.Severity;
+import io.github.multihead.spec.WebService;
 import io.github.multihead.spec.WebSettings;
+import io.github.multihead.spec.WebUser;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -55,6 +57,19 @@ public final class SpecRules {
       "deb(-src)? (\\[[A-Za-z0-9=,._/ -]+\\] )?[A-Za-z0-9+.:/_~%-]+( [A-Za-z0-9._/-]+)+");
   static final Pattern JUMP_HOST = Pattern.compile("([a-z_][a-z0-9_-]{0,31}@)?[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?");
   static final Pattern CALENDAR = Pattern.compile("[A-Za-z0-9*:/.,~ -]{1,64}");
+  static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,31}");
+  static final Pattern ROUTE = Pattern.compile("/([A-Za-z0-9._-]+/)+");
+  static final Pattern URL_PATH = Pattern.compile("/[A-Za-z0-9._/?=&-]{0,255}");
+  static final Pattern UNIT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}");
+  static final Pattern EXEC_START = Pattern.compile("/[A-Za-z0-9._/+-]+( [A-Za-z0-9_./,:=+@%-]+){0,64}");
+  /** Routes nginx serves itself; a user service may not take them or a prefix of them. */
+  static final List<String> RESERVED_ROUTES = List.of("/api/", "/health", "/status.json", "/index.html");
+  /** Ports of the managed services (nginx, Galera, Redis, Slurm, slurmrestd, Gluster). */
+  static final List<Integer> RESERVED_PORTS = List.of(3306, 4444, 4567, 4568, 6379, 6817, 6818, 6819, 6820, 16379, 24007, 24008, 26379);
+  /** System accounts a web user must not be (the token would act as them). */
+  static final List<String> RESERVED_USERS = List.of("root", "daemon", "bin", "sys", "sync", "games", "man", "lp", "mail",
+      "news", "uucp", "proxy", "www-data", "backup", "list", "irc", "nobody", "_apt", "slurm", "munge", "mysql", "redis",
+      "sshd", "messagebus", "systemd-network", "systemd-resolve", "systemd-timesync", "gluster", "keepalived_script");
   static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
   static final List<String> WEAK_WORDS =
       List.of("changeme", "password", "passw0rd", "secret", "123456", "admin", "qwerty", "default", "example");
@@ -123,6 +138,7 @@ public final class SpecRules {
     if (web.tlsCert().isPresent() != web.tlsKey().isPresent()) {
       error(web.tlsCert().isPresent() ? "web.tls_cert" : "web.tls_key", "tls_cert and tls_key go together: give both or neither");
     }
+    webUsersAndServices(web);
 
     SshSettings ssh = spec.ssh();
     matches("ssh.user", ssh.user(), UNIX_USER, "a user name");
@@ -202,6 +218,51 @@ public final class SpecRules {
     range("backup.retention_days", backup.retentionDays(), 1, 3650);
     plainPath("backup.backup_dir", backup.backupDir());
     backup.schedule().ifPresent(s -> matches("backup.schedule", s, CALENDAR, "a systemd OnCalendar expression"));
+  }
+
+  private void webUsersAndServices(WebSettings web) {
+    Map<String, String> names = new HashMap<>();
+    for (int i = 0; i < web.users().size(); i++) {
+      WebUser u = web.users().get(i);
+      String path = "web.users[" + i + "]";
+      if (matches(path + ".name", u.name(), UNIX_USER, "a Unix user name (lower-case letters, digits, '_' and '-', at most 32, not starting with a digit or '-')")) {
+        if (RESERVED_USERS.contains(u.name())) {
+          error(path + ".name", "'" + u.name() + "' is a system account; choose a personal user name");
+        }
+        unique(names, u.name(), path, ".name", "user name '" + u.name() + "'");
+      }
+    }
+    Map<String, String> serviceNames = new HashMap<>();
+    Map<String, String> routes = new HashMap<>();
+    Map<String, String> ports = new HashMap<>();
+    for (int i = 0; i < web.services().size(); i++) {
+      WebService s = web.services().get(i);
+      String path = "web.services[" + i + "]";
+      if (matches(path + ".name", s.name(), SERVICE_NAME, "a name of letters, digits, '_' and '-' (at most 32)")) {
+        unique(serviceNames, s.name(), path, ".name", "service name '" + s.name() + "'");
+      }
+      range(path + ".port", s.port(), 1024, 65535);
+      if (RESERVED_PORTS.contains(s.port())) {
+        error(path + ".port", "port " + s.port() + " is used by a managed service");
+      } else if (s.port() >= 1024 && s.port() <= 65535) {
+        unique(ports, Integer.toString(s.port()), path, ".port", "port " + s.port());
+      }
+      if (matches(path + ".route", s.route(), ROUTE, "a URL prefix such as /grafana/ (starts and ends with '/', letters, digits and ._- between)")) {
+        if (RESERVED_ROUTES.stream().anyMatch(r -> s.route().startsWith(r) || r.startsWith(s.route()))) {
+          error(path + ".route", "'" + s.route() + "' overlaps a built-in route (" + String.join(", ", RESERVED_ROUTES) + ")");
+        } else {
+          unique(routes, s.route(), path, ".route", "route '" + s.route() + "'");
+        }
+      }
+      matches(path + ".health", s.health(), URL_PATH, "a URL path starting with '/' (letters, digits and ._/?=&- only)");
+      s.unit().ifPresent(u -> matches(path + ".unit", u, UNIT, "a systemd unit name (letters, digits and _.@- , without .service)"));
+      s.command().ifPresent(c -> {
+        if (matches(path + ".command", c, EXEC_START, "an ExecStart line: an absolute program path, then arguments of letters, digits, spaces and _./,:=+@%- only")
+            && s.unit().isEmpty() && !matchesQuietly(s.name(), SERVICE_NAME)) {
+          error(path + ".unit", "no unit name can be made from the service name; give 'unit'");
+        }
+      });
+    }
   }
 
   private void nodeSsh(String path, Optional<String> user, OptionalInt port, Optional<String> key) {

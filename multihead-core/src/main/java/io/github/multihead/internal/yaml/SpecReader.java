@@ -20,7 +20,9 @@ import io.github.multihead.spec.SshSettings;
 import io.github.multihead.spec.ValidationProblem;
 import io.github.multihead.spec.ValidationProblem.Severity;
 import io.github.multihead.spec.ValidationReport;
+import io.github.multihead.spec.WebService;
 import io.github.multihead.spec.WebSettings;
+import io.github.multihead.spec.WebUser;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -363,9 +365,22 @@ public final class SpecReader {
     redis.integer("port").ifPresent(rb::port);
     b.redis(rb.build());
 
-    Obj web = top.section("web", keys("domain", "session_secret", "jwt_secret", "tls_cert", "tls_key"));
-    b.web(WebSettings.builder().domain(web.optStr("domain")).sessionSecret(web.secret("session_secret"))
-        .jwtSecret(web.secret("jwt_secret")).tlsCert(web.optStr("tls_cert")).tlsKey(web.optStr("tls_key")).build());
+    Obj web = top.section("web", keys("domain", "session_secret", "jwt_secret", "tls_cert", "tls_key", "users", "services"));
+    WebSettings.Builder wb = WebSettings.builder().domain(web.optStr("domain")).sessionSecret(web.secret("session_secret"))
+        .jwtSecret(web.secret("jwt_secret")).tlsCert(web.optStr("tls_cert")).tlsKey(web.optStr("tls_key"));
+    for (Obj u : web.list("users", false, keys("name", "password"))) {
+      wb.addUsers(WebUser.builder().name(u.str("name", true)).password(u.secret("password")).build());
+    }
+    for (Obj s : web.list("services", false, keys("name", "port", "route", "health", "unit", "command"))) {
+      WebService.Builder sb = WebService.builder().name(s.str("name", true)).route(s.str("route", true))
+          .port(s.integer("port").orElse(0)).unit(s.optStr("unit")).command(s.optStr("command"));
+      if (!s.has("port")) {
+        s.missing("port");
+      }
+      s.optStr("health").ifPresent(sb::health);
+      wb.addServices(sb.build());
+    }
+    b.web(wb.build());
 
     Obj ssh = top.optional("ssh", keys("user", "port", "private_key", "known_hosts", "host_key_policy", "jump_host"));
     if (ssh != null) {

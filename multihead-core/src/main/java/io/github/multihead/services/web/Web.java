@@ -1,0 +1,98 @@
+package io.github.multihead.services.web;
+
+import io.github.multihead.plan.HealthCheck;
+import io.github.multihead.plan.Phase;
+import io.github.multihead.services.ManagedService;
+import io.github.multihead.spec.ClusterSpec;
+import io.github.multihead.spec.Controller;
+import io.github.multihead.spec.Service;
+import io.github.multihead.spec.WebUser;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The web front: nginx on every web controller, {@code :80} redirecting to {@code :443}, one TLS
+ * certificate shared by all of them (generated once from evidence, or {@code web.tls_cert}/{@code
+ * tls_key}), {@code /health}, the Slurm REST API ({@code /api/jobs/}, failing over across every
+ * Slurm controller's slurmrestd), a token gateway ({@code /api/auth/token}: basic auth of {@code
+ * web.users[]} over TLS, then {@code scontrol token} through one narrow sudo rule), the dashboard
+ * files under {@code /var/lib/multihead/www}, and the user services of {@code web.services[]}.
+ * Each web user gets a Unix account with a fixed uid on every Slurm node. See docs/web.md.
+ */
+public final class Web implements ManagedService {
+  public static final String ID = "web";
+  private static final Web INSTANCE = new Web();
+
+  private Web() {}
+
+  /** The web front as multihead deploys it. */
+  public static Web create() {
+    return INSTANCE;
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public Service service() {
+    return Service.WEB;
+  }
+
+  @Override
+  public Phase phase() {
+    return new WebPhase();
+  }
+
+  /** nginx holds 80 and 443 (on the node IP and the VIP). User services' ports belong to their own processes. */
+  @Override
+  public Map<Integer, Set<String>> ports(ClusterSpec spec, Controller controller) {
+    return Map.of(80, Set.of("nginx"), 443, Set.of("nginx"));
+  }
+
+  /**
+   * The seed's Test 6: on every web node and, when a node holds it, on the VIP: {@code /},
+   * {@code /health}, {@code /api/auth/health} and {@code /api/jobs/health} answer 200 over HTTPS
+   * with the shared certificate, which is valid for the VIP and the domain.
+   */
+  @Override
+  public List<HealthCheck> verification(ClusterSpec spec) {
+    return WebChecks.verification(spec);
+  }
+
+  /** Web users whose uids collide; a web controller that cannot issue tokens. */
+  @Override
+  public List<Finding> check(ClusterSpec spec) {
+    List<Finding> out = new ArrayList<>();
+    Map<Integer, Integer> uids = new HashMap<>();
+    List<WebUser> users = spec.web().users();
+    for (int i = 0; i < users.size(); i++) {
+      int uid = WebFiles.uid(users.get(i).name());
+      Integer first = uids.putIfAbsent(uid, i);
+      if (first != null && !users.get(first).name().equals(users.get(i).name())) {
+        out.add(Finding.error("web.users[" + i + "].name", "its uid " + uid + " (derived from the name) is also "
+            + "web.users[" + first + "]'s; rename one of them"));
+      }
+    }
+    if (!users.isEmpty()) {
+      boolean slurm = !spec.controllersWith(Service.SLURM).isEmpty();
+      for (int i = 0; i < spec.controllers().size(); i++) {
+        Controller c = spec.controllers().get(i);
+        if (c.runs(Service.WEB) && !c.runs(Service.SLURM) && slurm) {
+          out.add(Finding.warning("controllers[" + i + "].services", "web runs here without slurm: "
+              + "this node cannot issue Slurm tokens (scontrol needs slurm.conf), /api/auth/token fails on it"));
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return "Web";
+  }
+}
