@@ -30,7 +30,11 @@ inventory_cluster_yaml() {
     "network: {vip: $LAB_VIP, netmask: 255.255.255.0, interface: host0, vrrp_router_id: 51}" \
     "database: {user: clusteradmin, password: \"\${DB_ROOT_PASSWORD}\", vip: $LAB_VIP}" \
     'redis: {password: "${REDIS_PASSWORD}"}' \
-    'web: {domain: lab.multihead.test, session_secret: "${SESSION_SECRET}", jwt_secret: "${JWT_SECRET}"}' \
+    'web:' \
+    '  domain: lab.multihead.test' \
+    '  session_secret: "${SESSION_SECRET}"' \
+    '  jwt_secret: "${JWT_SECRET}"' \
+    '  users: [{name: alice, password: "${WEB_USER_PASSWORD}"}]' \
     'ssh:' \
     '  user: root' \
     '  port: 22' \

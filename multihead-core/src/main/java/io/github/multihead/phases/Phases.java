@@ -38,6 +38,11 @@ public final class Phases {
     return io.github.multihead.services.Services.keepalived().phase();
   }
 
+  /** Phase 6: the nginx/TLS web front, the Slurm REST gateway, the dashboard and its status collector. */
+  public static Phase web() {
+    return io.github.multihead.services.Services.web().phase();
+  }
+
   /**
    * Phase 7: backup, the root-only directory, the node-side {@code multihead-backup} made of the
    * backup parts of the standard services, and its timer.
@@ -48,6 +53,6 @@ public final class Phases {
 
   /** Every built-in phase that exists in this version, in order. */
   public static List<Phase> standard() {
-    return List.of(preflight(), glusterfs(), galera(), redis(), slurm(), keepalived(), backup());
+    return List.of(preflight(), glusterfs(), galera(), redis(), slurm(), keepalived(), web(), backup());
   }
 }

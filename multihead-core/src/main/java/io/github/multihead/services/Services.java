@@ -36,9 +36,17 @@ public final class Services {
     return io.github.multihead.services.keepalived.Keepalived.create();
   }
 
+  /**
+   * Web (phase 6): nginx with a shared TLS certificate, the Slurm REST API and token gateway, the
+   * dashboard, user services.
+   */
+  public static ManagedService web() {
+    return io.github.multihead.services.web.Web.create();
+  }
+
   /** Every built-in service that is proven end to end in this version, in phase order. */
   public static List<ManagedService> standard() {
-    return List.of(glusterfs(), galera(), redis(), slurm(), keepalived());
+    return List.of(glusterfs(), galera(), redis(), slurm(), keepalived(), web());
   }
 
   /** Every built-in service home, proven end to end or not yet in {@link #standard()}. */

@@ -91,6 +91,12 @@ public final class Web implements ManagedService {
     return out;
   }
 
+  /** {@code services.web} of a node's status: nginx and fcgiwrap, and this node's {@code /health} over HTTPS. */
+  @Override
+  public java.util.Optional<io.github.multihead.services.StatusProbe> statusProbe(ClusterSpec spec) {
+    return java.util.Optional.of(io.github.multihead.services.StatusProbe.fromResource(Web.class, "web"));
+  }
+
   @Override
   public String toString() {
     return "Web";

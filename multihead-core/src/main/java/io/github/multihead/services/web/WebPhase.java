@@ -109,6 +109,9 @@ final class WebPhase implements Phase {
                   0600, "root:root", unknown), WebSteps.RELOAD_NGINX))));
     }
     stages.add(Stage.all("nginx", Stage.Order.PARALLEL, this::nginx));
+    // the dashboard's files and the status collector (internal.status): every web node serves them
+    stages.add(Stage.all("status collector and dashboard", Stage.Order.PARALLEL,
+        (s, n) -> isWeb(s, n) ? io.github.multihead.internal.status.StatusCollector.steps(s, n) : List.of()));
     return stages;
   }
 
@@ -191,7 +194,10 @@ final class WebPhase implements Phase {
 
   @Override
   public List<HealthCheck> postconditions(ClusterSpec spec) {
-    return WebChecks.postconditions(spec);
+    List<HealthCheck> checks = new ArrayList<>(WebChecks.postconditions(spec));
+    checks.add(io.github.multihead.internal.services.NodeScope.on(io.github.multihead.internal.status.StatusCollector.everyNodeReporting(spec),
+        s -> n -> isWeb(s, n)));
+    return checks;
   }
 
   static boolean configuredTls(ClusterSpec spec) {

@@ -261,6 +261,9 @@ class WebPhaseTest {
         return CommandResult.of(node.isActive(unit) && state(mock, h, unit).equals(startedWith.get(h + " " + unit)) ? 0 : 1,
             "", "", Duration.ZERO);
       });
+      if (spec.controller(h).map(c -> c.runs(io.github.multihead.spec.Service.WEB)).orElse(false)) {
+        io.github.multihead.internal.status.FakeCollector.install(mock, spec, h); // after the generic timestamp rule: it wins
+      }
       for (String unit : List.of("nginx", "multihead-hello")) {
         mock.on(h, c -> c.argv().equals(List.of("systemctl", "enable", "--now", unit))).respondWith(c -> {
           node.unit(unit, true, true);

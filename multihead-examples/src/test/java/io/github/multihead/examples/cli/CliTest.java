@@ -130,7 +130,7 @@ class CliTest {
     assertTrue(r.out().contains("+192.168.1.103 server3.cluster.example.com server3"), r.out());
     // offline: every changing step unknown, every probe not run (the counts grow with the phases)
     assertTrue(java.util.regex.Pattern.compile("Summary: (\\d+) steps: 0 would run, 0 up to date, \\1 unknown; "
-        + "24 probes: 0 passed, 0 failed, 24 not run").matcher(r.out()).find(), r.out());
+        + "(\\d+) probes: 0 passed, 0 failed, \\2 not run").matcher(r.out()).find(), r.out());
     assertFalse((r.out() + r.err()).contains("cli-canary"), "secret leaked");
   }
 
