@@ -13,9 +13,14 @@ inventory_init() {
   install -d -m 755 "$LAB_INVENTORY_DIR"
   (
     umask 077
+    # MULTIHEAD_LAB_SECRETS_OUT (a path): also keep a copy of the secrets there, for a caller that
+    # audits output after the lab is gone (CI greps the demo's output for every one of them)
     for var in "${LAB_SECRET_VARS[@]}"; do
       printf 'export %s=%s\n' "$var" "$(random_hex 24)"
     done >"$LAB_INVENTORY_DIR/secrets.env"
+    if [[ -n ${MULTIHEAD_LAB_SECRETS_OUT:-} ]]; then
+      cp "$LAB_INVENTORY_DIR/secrets.env" "$MULTIHEAD_LAB_SECRETS_OUT"
+    fi
   )
   inventory_cluster_yaml "$n" "$compute" >"$LAB_INVENTORY_DIR/cluster.yaml"
   : >"$LAB_INVENTORY_DIR/known_hosts"
