@@ -27,4 +27,41 @@ public final class Units {
     args.addAll(List.of(files));
     return Command.shell(STARTED_AFTER, args.toArray(new String[0])).withSudo().asReadOnly();
   }
+
+  /**
+   * A step that leaves {@code unit} enabled at boot and active ({@code systemctl enable --now}),
+   * checked read-only first: skipped when it already is, saying which half is missing otherwise.
+   */
+  public static io.github.multihead.plan.Step running(String name, String unit) {
+    Command isEnabled = Command.of("systemctl", "is-enabled", unit).asReadOnly();
+    Command isActive = Command.of("systemctl", "is-active", unit).asReadOnly();
+    Command start = Command.of("systemctl", "enable", "--now", unit).withSudo();
+    return new io.github.multihead.plan.Step() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public io.github.multihead.plan.Check check(io.github.multihead.plan.StepContext ctx) {
+        if (ctx.offline()) {
+          return io.github.multihead.plan.Check.unknown("offline: starts " + unit + " unless it is enabled and active");
+        }
+        boolean enabled = ctx.run(isEnabled).ok();
+        boolean active = ctx.run(isActive).ok();
+        return enabled && active ? io.github.multihead.plan.Check.skip("enabled and active")
+            : io.github.multihead.plan.Check.run((enabled ? "enabled" : "not enabled") + ", " + (active ? "active" : "not active"));
+      }
+
+      @Override
+      public void apply(io.github.multihead.plan.StepContext ctx) {
+        ctx.runChecked(start);
+      }
+
+      @Override
+      public List<String> preview(io.github.multihead.plan.StepContext ctx) {
+        return List.of(start.display());
+      }
+    };
+  }
 }

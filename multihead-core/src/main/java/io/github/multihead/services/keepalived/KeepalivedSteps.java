@@ -18,36 +18,7 @@ final class KeepalivedSteps {
 
   /** keepalived enabled at boot and running (Debian's unit does not start while it has no config). */
   static Step running() {
-    Command isEnabled = Command.of("systemctl", "is-enabled", "keepalived").asReadOnly();
-    Command isActive = Command.of("systemctl", "is-active", "keepalived").asReadOnly();
-    Command start = Command.of("systemctl", "enable", "--now", "keepalived").withSudo();
-    return new Step() {
-      @Override
-      public String name() {
-        return "keepalived running";
-      }
-
-      @Override
-      public Check check(StepContext ctx) {
-        if (ctx.offline()) {
-          return Check.unknown("offline: starts keepalived unless it is enabled and active");
-        }
-        boolean enabled = ctx.run(isEnabled).ok();
-        boolean active = ctx.run(isActive).ok();
-        return enabled && active ? Check.skip("enabled and active")
-            : Check.run((enabled ? "enabled" : "not enabled") + ", " + (active ? "active" : "not active"));
-      }
-
-      @Override
-      public void apply(StepContext ctx) {
-        ctx.runChecked(start);
-      }
-
-      @Override
-      public List<String> preview(StepContext ctx) {
-        return List.of(start.display());
-      }
-    };
+    return io.github.multihead.internal.services.Units.running("keepalived running", "keepalived");
   }
 
   /**

@@ -340,36 +340,7 @@ final class WebSteps {
 
   /** {@code unit} enabled and active ({@code systemctl enable --now}). */
   static Step running(String name, String unit) {
-    Command isEnabled = Command.of("systemctl", "is-enabled", unit).asReadOnly();
-    Command isActive = Command.of("systemctl", "is-active", unit).asReadOnly();
-    Command start = Command.of("systemctl", "enable", "--now", unit).withSudo();
-    return new Step() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public Check check(StepContext ctx) {
-        if (ctx.offline()) {
-          return Check.unknown("offline: starts " + unit + " unless it is enabled and active");
-        }
-        boolean enabled = ctx.run(isEnabled).ok();
-        boolean active = ctx.run(isActive).ok();
-        return enabled && active ? Check.skip("enabled and active")
-            : Check.run((enabled ? "enabled" : "not enabled") + ", " + (active ? "active" : "not active"));
-      }
-
-      @Override
-      public void apply(StepContext ctx) {
-        ctx.runChecked(start);
-      }
-
-      @Override
-      public List<String> preview(StepContext ctx) {
-        return List.of(start.display());
-      }
-    };
+    return Units.running(name, unit);
   }
 
   /**
