@@ -157,11 +157,11 @@ public final class ClusterStatus {
         .append("   VIP ").append(doc.path("vip").path("address").asText()).append(" on ").append(vipHolder().orElse("no single node"))
         .append(String.format(Locale.ROOT, "   (gathered in %.2f s)%n", took.toMillis() / 1000.0));
     for (List<String> r : rows) {
+      StringBuilder line = new StringBuilder();
       for (int i = 0; i < r.size(); i++) {
-        sb.append(String.format("%-" + (width[i] + 2) + "s", r.get(i)));
+        line.append(String.format("%-" + (width[i] + 2) + "s", r.get(i)));
       }
-      sb.setLength(sb.length() - 2);
-      sb.append('\n');
+      sb.append(line.toString().stripTrailing()).append('\n');
     }
     Iterator<Map.Entry<String, JsonNode>> it = doc.path("services").fields();
     while (it.hasNext()) {
