@@ -155,6 +155,45 @@ class ClusterE2E {
 
   @Test
   @Order(4)
+  void statusIsHealthyThenNamesAStoppedRedisThenRecovers(LabCluster lab) throws Exception {
+    try (Cluster cluster = Cluster.builder().spec(lab.spec()).transport(lab.transport()).build()) {
+      io.github.multihead.status.ClusterStatus healthy = cluster.status();
+      System.out.print(healthy.toTable());
+      assertEquals("healthy", healthy.overall(), healthy.toCompact());
+      List<Long> millis = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        long t0 = System.nanoTime();
+        cluster.status();
+        millis.add((System.nanoTime() - t0) / 1_000_000);
+      }
+      Collections.sort(millis);
+      System.out.printf("[figures] status of %d controllers on warm sessions, 20 calls: median %d ms, min %d ms, max %d ms%n",
+          lab.nodes().size(), (millis.get(9) + millis.get(10)) / 2, millis.get(0), millis.get(19));
+      Node n2 = lab.node(2);
+      assertEquals(0, lab.transport().executor(n2).run(Command.of("systemctl", "stop", "redis-server")).exitCode());
+      try {
+        io.github.multihead.status.ClusterStatus degraded = cluster.status();
+        System.out.print(degraded.toCompact());
+        assertEquals("degraded", degraded.overall(), degraded.toCompact());
+        assertTrue(degraded.reasons().stream().anyMatch(r -> r.node().equals("node2") && r.service().equals("redis")),
+            degraded.reasons().toString());
+        assertEquals("down", degraded.state("node2", "redis").orElseThrow());
+      } finally {
+        assertEquals(0, lab.transport().executor(n2).run(Command.of("systemctl", "start", "redis-server")).exitCode());
+      }
+      io.github.multihead.status.ClusterStatus again = null;
+      for (int i = 0; i < 60 && (again == null || !again.healthy()); i++) {
+        if (again != null) {
+          Thread.sleep(500);
+        }
+        again = cluster.status();
+      }
+      assertEquals("healthy", again.overall(), again.toCompact());
+    }
+  }
+
+  @Test
+  @Order(5)
   void backupsAreTakenOnTheVipHolderVerifiedWithRestoreDrillsAndCorruptionIsNamed(LabCluster lab) {
     for (Node n : lab.nodes()) {
       CommandResult timer = lab.transport().executor(n).run(Command.of("systemctl", "is-active", "multihead-backup.timer"));
@@ -219,7 +258,7 @@ class ClusterE2E {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aRestoreBringsBackExactlyTheRowsAndKeysOfBackupTime(LabCluster lab) {
     Node n1 = lab.node(1);
     run(lab, n1, "CREATE DATABASE e2e_backup; USE e2e_backup; CREATE TABLE t (id INT PRIMARY KEY) ENGINE=InnoDB;"
@@ -266,7 +305,7 @@ class ClusterE2E {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void aRollingConfigChangeUnderWritesLosesNoRow(LabCluster lab) throws Exception {
     Node writerHome = lab.node(1);
     run(lab, writerHome, "CREATE DATABASE IF NOT EXISTS e2e; CREATE TABLE IF NOT EXISTS e2e.rows (id INT PRIMARY KEY, via VARCHAR(16)) ENGINE=InnoDB;");
@@ -332,7 +371,7 @@ class ClusterE2E {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void aSecondPrimaryComponentIsRefusedBeforeAnythingChanges(LabCluster lab) {
     // node3 leaves, bootstraps a cluster of its own while partitioned, and comes back
     lab.script().run(60, "isolate", "3");
