@@ -156,7 +156,8 @@ class ClusterE2E {
   @Test
   @Order(4)
   void statusIsHealthyThenNamesAStoppedRedisThenRecovers(LabCluster lab) throws Exception {
-    try (Cluster cluster = Cluster.builder().spec(lab.spec()).transport(lab.transport()).build()) {
+    { // not closed: closing a Cluster closes its transport, the lab's shared one
+      Cluster cluster = Cluster.builder().spec(lab.spec()).transport(lab.transport()).build();
       io.github.multihead.status.ClusterStatus healthy = cluster.status();
       System.out.print(healthy.toTable());
       assertEquals("healthy", healthy.overall(), healthy.toCompact());
