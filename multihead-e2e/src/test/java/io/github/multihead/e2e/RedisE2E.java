@@ -99,8 +99,8 @@ class RedisE2E {
     assertEquals(List.of("phase 3 'create cluster': node1 (no redis controller is in a Redis Cluster; node1 creates it: "
         + "the VIP owner)"), first.choices());
     assertTrue(first.postconditions().stream().allMatch(p -> p.result().passed()), first.postconditions().toString());
-    // per node: packages, redis.conf, restart; once: the cluster
-    assertEquals(10, first.changed(), changes(first));
+    // per node: packages, redis.conf, the root-only password file, the restart; once: the cluster
+    assertEquals(13, first.changed(), changes(first));
     assertTrue(watch.samples() > 20, "ps sampled only " + watch.samples() + " times");
     assertEquals(Set.of(), watch.leaks(), "the password appeared in a process's argv");
 

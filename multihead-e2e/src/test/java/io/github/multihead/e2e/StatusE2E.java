@@ -12,13 +12,9 @@ import io.github.multihead.exec.CommandResult;
 import io.github.multihead.exec.Node;
 import io.github.multihead.internal.status.StatusCollector;
 import io.github.multihead.phases.Phases;
-import io.github.multihead.plan.HealthCheck;
-import io.github.multihead.plan.Phase;
 import io.github.multihead.plan.PostconditionResult;
 import io.github.multihead.plan.RunReport;
-import io.github.multihead.plan.Step;
 import io.github.multihead.plan.StepEvent;
-import io.github.multihead.spec.ClusterSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,48 +29,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The status collector on three lab nodes after phases 0, 1, 2, 3 and 5: every node's status.json is
- * healthy and lists every node; a second deploy changes nothing; redis stopped on node2 makes it
- * degraded naming node2 and redis within 30 s, started again healthy. The dashboard is served by a
- * throwaway {@code python3 -m http.server} on node1 (nginx arrives with phase 6) and photographed by
- * headless Chromium on the host (Debian's {@code chromium}), healthy and degraded, into {@code
- * target/screenshots/} ({@code -Dmultihead.screenshots=../docs/images} refreshes the docs' images).
+ * The status collector and dashboard on three lab controllers and a compute node after phases 0-7:
+ * every node's status.json is healthy and lists every node; a second deploy changes nothing; the
+ * page and its JSON fetched through the VIP with the cluster's certificate verified; redis stopped
+ * on node2 makes it degraded naming node2 and redis within 30 s, started again healthy. The page on
+ * the VIP is photographed by headless Chromium on the host (Debian's {@code chromium}), healthy and
+ * degraded, into {@code target/screenshots/} ({@code -Dmultihead.screenshots=../docs/images}
+ * refreshes the docs' images).
  */
-@Lab(nodes = 3)
+@Lab(nodes = 3, compute = 1)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StatusE2E {
   private static final Path JOURNAL = Path.of("target", "status-journal.jsonl");
   private static final Path CAPTURES = Path.of("target", "status-captures");
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int PORT = 8089;
 
-  /** Phase 6's status part until phase 6 exists: the collector's steps on every controller. */
-  static final class StatusPhase implements Phase {
-    @Override
-    public int number() {
-      return 6;
-    }
-
-    @Override
-    public String name() {
-      return "Status";
-    }
-
-    @Override
-    public List<Step> steps(ClusterSpec spec, Node node) {
-      return StatusCollector.steps(spec, node);
-    }
-
-    @Override
-    public List<HealthCheck> postconditions(ClusterSpec spec) {
-      return List.of(StatusCollector.everyNodeReporting(spec));
-    }
-  }
-
+  /** The standard phases: phase 6 installs the collector and the dashboard on every web node. */
   private static Cluster cluster(LabCluster lab) {
-    List<Phase> phases = new ArrayList<>(Phases.standard());
-    phases.add(new StatusPhase());
-    return Cluster.builder().spec(lab.spec()).transport(lab.transport()).phases(phases).journal(JOURNAL).build();
+    return Cluster.builder().spec(lab.spec()).transport(lab.transport()).phases(Phases.standard()).journal(JOURNAL).build();
   }
 
   private static CommandResult run(LabCluster lab, Node n, String... argv) {
@@ -128,7 +100,7 @@ class StatusE2E {
     Files.deleteIfExists(JOURNAL);
     long t0 = System.nanoTime();
     RunReport first = cluster(lab).deploy();
-    System.out.printf("[figures] phases 0,1,2,3,5 + status from bare nodes: %.1f s; %s%n", (System.nanoTime() - t0) / 1e9, first.summary());
+    System.out.printf("[figures] phases 0-7 from bare nodes: %.1f s; %s%n", (System.nanoTime() - t0) / 1e9, first.summary());
     printPhaseTimes(first);
     for (PostconditionResult p : first.postconditions()) {
       assertTrue(p.passed(), p.toString());
@@ -172,7 +144,7 @@ class StatusE2E {
       System.out.println("[figures] " + n.hostname() + " status-collect wall time (ms): " + String.join(", ", ms));
     }
     // where the time goes on node1: each probe alone, and one jq start for scale
-    for (String probe : List.of("glusterfs", "galera", "redis", "keepalived")) {
+    for (String probe : List.of("glusterfs", "galera", "redis", "slurm", "keepalived", "web")) {
       CommandResult r = lab.transport().executor(lab.node(1)).run(Command.shell(
           "s=$(date +%s%N); " + StatusCollector.COLLECT + " --probe \"$1\" >/dev/null; e=$(date +%s%N); echo $(( (e - s) / 1000000 ))", probe));
       System.out.println("[figures] node1 probe " + probe + ": " + r.stdout().strip() + " ms");
@@ -218,7 +190,13 @@ class StatusE2E {
   void redisStoppedOnNode2IsDegradedNamingNode2AndRedisThenHealthyAgain(LabCluster lab) throws Exception {
     Node node1 = lab.node(1);
     Node node2 = lab.node(2);
-    serveDashboard(lab, node1);
+    Path cert = Files.createTempFile("multihead-web", ".crt");
+    Files.write(cert, lab.transport().executor(node1).read("/etc/ssl/multihead/web.crt").orElseThrow());
+    // what a user's browser gets from the VIP, with the cluster's certificate verified
+    String page = fetch(cert, "https://10.213.7.100/");
+    assertTrue(page.contains("<title>") && page.contains("status.json"), page);
+    JsonNode viaVip = JSON.readTree(fetch(cert, "https://10.213.7.100/status.json"));
+    assertTrue(healthyWithEveryNode(viaVip), viaVip.toString());
     screenshot("dashboard.png");
 
     long t0 = System.nanoTime();
@@ -245,25 +223,15 @@ class StatusE2E {
     double back = await(lab, node1, StatusE2E::healthyWithEveryNode, Duration.ofSeconds(60), "healthy again");
     System.out.printf("[figures] redis started on node2: healthy again after %.1f s (%.1f s since the stop)%n", back,
         (System.nanoTime() - t0) / 1e9);
-    run(lab, node1, "systemctl", "stop", "multihead-dashboard-preview");
   }
 
-  /** A throwaway static server on node1's address for the screenshot (python3 from the lab's repository). */
-  private static void serveDashboard(LabCluster lab, Node n) throws Exception {
-    CommandResult install = lab.transport().executor(n).run(Command.shell(
-        "command -v python3 >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3"));
-    assertEquals(0, install.exitCode(), install.stderr());
-    CommandResult r = run(lab, n, "systemd-run", "--unit=multihead-dashboard-preview", "--collect", "python3", "-m", "http.server",
-        Integer.toString(PORT), "--bind", n.address(), "--directory", StatusCollector.WWW);
-    assertEquals(0, r.exitCode(), r.stderr());
-    for (int i = 0; i < 50; i++) {
-      if (run(lab, n, "sh", "-c", "exec 3<>/dev/tcp/" + n.address() + "/" + PORT).ok()
-          || run(lab, n, "ss", "-Hltn", "sport = :" + PORT).stdout().contains(":" + PORT)) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("the preview server did not listen on " + n.address() + ":" + PORT);
+  /** GET through curl on this machine, the certificate checked against {@code cert}. */
+  private static String fetch(Path cert, String url) throws Exception {
+    Process p = new ProcessBuilder("curl", "-fsS", "--max-time", "10", "--cacert", cert.toString(), url).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(20, TimeUnit.SECONDS), "curl timed out on " + url);
+    assertEquals(0, p.exitValue(), url + ": " + out);
+    return out;
   }
 
   private static void screenshot(String name) throws Exception {
@@ -272,7 +240,8 @@ class StatusE2E {
     Files.createDirectories(out.getParent());
     Files.deleteIfExists(out);
     Process p = new ProcessBuilder("chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-        "--virtual-time-budget=4000", "--screenshot=" + out, "--window-size=1280,900", "http://10.213.7.11:" + PORT + "/")
+        "--ignore-certificate-errors", "--virtual-time-budget=4000", "--screenshot=" + out, "--window-size=1280,900",
+        "https://10.213.7.100/")
         .redirectErrorStream(true).start();
     String log = new String(p.getInputStream().readAllBytes());
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "chromium timed out");
