@@ -356,6 +356,12 @@ class WebPhaseTest {
       assertEquals(0640, mock.mode(h, WebFiles.HTPASSWD).orElseThrow());
       assertEquals("root:www-data", mock.owner(h, WebFiles.HTPASSWD).orElseThrow());
       assertEquals(0440, mock.mode(h, WebFiles.SUDOERS).orElseThrow());
+      // the gateway's signing key: web.jwt_secret's bytes, root only; each web user's directory on the volume
+      assertEquals(SecretAccess.reveal(spec.web().jwtSecret()), mock.file(h, WebFiles.JWT_KEY).orElseThrow());
+      assertEquals(0600, mock.mode(h, WebFiles.JWT_KEY).orElseThrow());
+      assertEquals("root:root", mock.owner(h, WebFiles.JWT_KEY).orElseThrow());
+      mock.assertRanTimes(h, c -> c.argv().contains(WebFiles.USER_DIR_SCRIPT) && c.argv().contains("alice")
+          && c.argv().contains(spec.gluster().mountPoint()) && c.sudo(), 1);
       assertFalse(mock.file(h, WebFiles.DEFAULT_SITE).isPresent());
       assertTrue(mock.debianNode(h).isActive("nginx") && mock.debianNode(h).isEnabled("fcgiwrap.socket"));
       assertTrue(mock.debianNode(h).isActive("multihead-hello"));
@@ -368,6 +374,7 @@ class WebPhaseTest {
     // the compute node gets the account and nothing else
     mock.assertRanTimes("compute1", c -> c.argv().get(0).equals("useradd"), 1);
     mock.assertNotRan("compute1", c -> c.argv().contains("nginx") || c.argv().get(0).equals("apt-get"));
+    assertFalse(mock.file("compute1", WebFiles.JWT_KEY).isPresent(), "the signing key stays on web nodes");
     assertTrue(first.choices().toString().contains("server1"), first.choices().toString());
 
     // no secret in any argv: the user's password, the JWT secret, the key
