@@ -43,8 +43,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Phase 6 on three bare lab nodes after phases 0-3 and 5, without Slurm (phase 4 is not merged yet:
- * the spec's controllers drop their slurm flag, so /api/jobs/ answers 503 by design): HTTPS with one
+ * Phase 6 on three bare lab nodes after phases 0-3 and 5, first without Slurm (the spec's
+ * controllers drop their slurm flag, so /api/jobs/ answers 503 by design), then (order 3) with
+ * Slurm and the REST gateway end to end through the VIP: HTTPS with one
  * shared certificate on every node and on the VIP, :80 redirects, the certificate names the domain
  * and the VIP, /health and /api/auth/health answer, the token endpoint refuses a wrong password; no
  * web password, JWT secret or TLS key on any argv, in the journal or the report; a second deploy
@@ -193,8 +194,8 @@ class WebE2E {
           "http://" + VIP + "/health"));
       assertEquals("301 https://" + VIP + "/health", http.stdout().strip());
     }
-    // the right password passes basic auth; without Slurm the gateway says it cannot issue a token
-    assertEquals("503", code(lab, lab.node(2), VIP, "/api/auth/token", "user = \"alice:" + PASSWORD + "\"\n"));
+    // the right password passes basic auth and gets a token (signed by the gateway: Slurm is not needed for it)
+    assertEquals("200", code(lab, lab.node(2), VIP, "/api/auth/token", "user = \"alice:" + PASSWORD + "\"\n"));
     assertEquals(WebUid.of("alice"), run(lab, lab.node(3), Command.of("id", "-u", "alice")).stdout().strip());
 
     // no secret in the journal or the report; the TLS key neither
@@ -259,58 +260,215 @@ class WebE2E {
     }
   }
 
+  /** Runs {@code checks} against the lab's nodes, as {@code verify} would. */
+  private static void verify(LabCluster lab, ClusterSpec spec, List<HealthCheck> checks) {
+    List<Node> nodes = io.github.multihead.plan.Targets.controllersWith(spec, Service.WEB);
+    HealthContext context = new HealthContext() {
+      @Override
+      public ClusterSpec spec() {
+        return spec;
+      }
+
+      @Override
+      public List<Node> nodes() {
+        return nodes;
+      }
+
+      @Override
+      public io.github.multihead.exec.NodeExecutor executor(Node node) {
+        return lab.transport().executor(node);
+      }
+
+      @Override
+      public java.time.Clock clock() {
+        return java.time.Clock.systemUTC();
+      }
+
+      @Override
+      public io.github.multihead.plan.Sleeper sleeper() {
+        return io.github.multihead.plan.Sleeper.system();
+      }
+    };
+    for (HealthCheck check : checks) {
+      HealthResult r = check.probe(context);
+      System.out.println("[verify] " + check.name() + ": " + r.detail());
+      assertTrue(r.passed(), check.name() + ": " + r.detail());
+    }
+  }
+
   /**
-   * With Slurm (phase 4), the lab's own spec plus the web user. Where the nodes' Slurm has the auth/jwt plugin, the right
-   * password gets a token and a job submitted with it through the VIP completes; where it has not
-   * (Debian 12's Slurm 22.05), the token route and /api/jobs/health answer 503 and say why.
+   * {@code curl} on {@code from} against {@code https://DOMAIN/path} resolved to the VIP: options
+   * (credentials, token headers) on stdin as a curl config, never on argv; prints the body, then a
+   * last line "CODE SECONDS".
+   */
+  private static String[] gateway(LabCluster lab, Node from, String path, String curlConfig, String... extra) {
+    String d = domain(lab);
+    List<String> argv = new ArrayList<>(List.of("curl", "-s", "--max-time", "30", "--cacert", CERT, "--resolve",
+        d + ":443:" + VIP, "-w", "\\n%{http_code} %{time_total}", "-K", "-"));
+    argv.addAll(List.of(extra));
+    argv.add("https://" + d + path);
+    CommandResult r = run(lab, from, Command.builder().argv(argv).stdin(Content.of(curlConfig)).build());
+    String out = r.stdout();
+    int nl = out.lastIndexOf('\n');
+    String[] last = out.substring(nl + 1).strip().split(" ");
+    return new String[] {out.substring(0, Math.max(nl, 0)), last[0], last.length > 1 ? last[1] : "0"};
+  }
+
+  private static String headers(String user, String token) {
+    return "header = \"X-SLURM-USER-NAME: " + user + "\"\nheader = \"X-SLURM-USER-TOKEN: " + token + "\"\n";
+  }
+
+  /** An HS256 JWT with Slurm's claims, signed with {@code key}: a forgery when the key is not the cluster's. */
+  private static String jwt(String user, String key, long iat, long exp) throws Exception {
+    java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+    String head = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+    String body = b64.encodeToString(("{\"sun\":\"" + user + "\",\"iat\":" + iat + ",\"exp\":" + exp + "}")
+        .getBytes(StandardCharsets.UTF_8));
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(new javax.crypto.spec.SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    return head + "." + body + "." + b64.encodeToString(mac.doFinal((head + "." + body).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static double median(List<Double> xs) {
+    List<Double> s = new ArrayList<>(xs);
+    Collections.sort(s);
+    return s.get(s.size() / 2);
+  }
+
+  /**
+   * With Slurm (phase 4), the lab's own spec (its web user alice): Debian 12's Slurm 22.05 has no
+   * auth/jwt, and the gateway does not need it. Through the VIP: the right password gets a token, a
+   * wrong one 401 and no token; a job submitted with the token through /api/jobs/ runs to COMPLETED
+   * as alice and its output on the shared volume holds what the script printed; a forged, a missing
+   * or another user's token gets 401; verification passes with /api/jobs/health 200 everywhere; a
+   * second deploy changes nothing; neither the JWT secret, alice's password nor the token is on any
+   * argv meanwhile.
    */
   @Test
   @Order(3)
   void withSlurmTheTokenSubmitsAJob(LabCluster lab) throws Exception {
-    java.util.Optional<io.github.multihead.services.ManagedService> slurm =
-        java.util.Optional.of(io.github.multihead.services.slurm.Slurm.create());
-    ClusterSpec withSlurm = ClusterSpec.builder().from(lab.spec()).web(WebSettings.builder().from(lab.spec().web())
-        .users(List.of(WebUser.builder().name("alice").password(Secret.of(PASSWORD)).build())).build()).build();
-    List<Phase> phases = List.of(Phases.preflight(), Phases.glusterfs(), Phases.galera(), Phases.redis(), slurm.get().phase(),
-        Phases.keepalived(), Web.create().phase());
-    long t0 = System.nanoTime();
-    RunReport r = Cluster.builder().spec(withSlurm).transport(lab.transport()).phases(phases).journal(JOURNAL).build().deploy();
-    System.out.printf("[figures] phases 0-6 with Slurm: %.1f s; %s%n", (System.nanoTime() - t0) / 1e9, r.summary());
-    printPhaseTimes(r);
+    ClusterSpec withSlurm = lab.spec();
+    String password = SecretAccess.reveal(withSlurm.web().users().get(0).password());
+    assertEquals("alice", withSlurm.web().users().get(0).name());
+    String jwtSecret = SecretAccess.reveal(withSlurm.web().jwtSecret());
+    List<Phase> phases = List.of(Phases.preflight(), Phases.glusterfs(), Phases.galera(), Phases.redis(),
+        io.github.multihead.services.slurm.Slurm.create().phase(), Phases.keepalived(), Web.create().phase());
+    List<String> secrets = new java.util.concurrent.CopyOnWriteArrayList<>(List.of(password, jwtSecret));
     Node n = lab.node(2);
-    boolean jwt = run(lab, n, Command.shell("ls /usr/lib/*/slurm-wlm/auth_jwt.so")).ok();
-    String d = domain(lab);
-    Command token = Command.builder().argv(List.of("curl", "-s", "--max-time", "10", "--cacert", CERT, "--resolve",
-        d + ":443:" + VIP, "-K", "-", "https://" + d + "/api/auth/token"))
-        .stdin(Content.of("user = \"alice:" + PASSWORD + "\"\n")).build();
-    String answer = run(lab, n, token).stdout();
-    if (!jwt) {
-      System.out.println("[figures] this Slurm has no auth/jwt: token route answered " + answer.strip());
-      assertTrue(answer.contains("no auth/jwt plugin"), answer);
-      assertEquals("503", code(lab, n, VIP, "/api/jobs/health", ""));
-      return;
+    String mount = withSlurm.gluster().mountPoint();
+    try (ArgvSampler sampler = new ArgvSampler(lab, secrets)) {
+      long t0 = System.nanoTime();
+      RunReport r = Cluster.builder().spec(withSlurm).transport(lab.transport()).phases(phases).journal(JOURNAL).build().deploy();
+      System.out.printf("[figures] phases 0-6 with Slurm: %.1f s; %s%n", (System.nanoTime() - t0) / 1e9, r.summary());
+      printPhaseTimes(r);
+      for (PostconditionResult p : r.postconditions()) {
+        assertTrue(p.passed(), p.toString());
+      }
+      for (Node x : lab.nodes()) {
+        assertEquals("600 root:root", run(lab, x, Command.of("stat", "-c", "%a %U:%G", "/etc/multihead/web-jwt.key")).stdout().strip());
+      }
+      assertEquals("700 alice alice", run(lab, n, Command.of("stat", "-c", "%a %U %G", mount + "/users/alice")).stdout().strip());
+
+      // a token for alice through the VIP; a wrong password gets 401 and no token
+      String[] token = gateway(lab, n, "/api/auth/token", "user = \"alice:" + password + "\"\n");
+      assertEquals("200", token[1], token[0]);
+      assertTrue(token[0].startsWith("{\"user\":\"alice\",\"token\":\"") && token[0].contains("\"expires_in\":3600"), token[0]);
+      String jwtToken = token[0].replaceAll("(?s).*\"token\":\"([^\"]+)\".*", "$1");
+      secrets.add(jwtToken);
+      String[] wrong = gateway(lab, n, "/api/auth/token", "user = \"alice:not-" + password + "\"\n");
+      assertEquals("401", wrong[1]);
+      assertFalse(wrong[0].contains("token\""), wrong[0]);
+
+      // the REST API through the gateway: health, then 401 for a missing, forged or mismatched token
+      String[] health = gateway(lab, n, "/api/jobs/health", "");
+      System.out.println("[capture] /api/jobs/health through the VIP: " + health[1] + " " + health[0].strip());
+      assertEquals("200", health[1]);
+      String ping = "/api/jobs/slurm/v0.0.38/ping";
+      long now = System.currentTimeMillis() / 1000;
+      assertEquals("401", gateway(lab, n, ping, "")[1], "no token");
+      assertEquals("401", gateway(lab, n, ping, headers("alice", jwt("alice", "not-the-cluster-key", now, now + 600)))[1], "forged");
+      assertEquals("401", gateway(lab, n, ping, headers("alice", jwt("alice", jwtSecret, now - 7200, now - 3600)))[1], "expired");
+      assertEquals("401", gateway(lab, n, ping, headers("root", jwtToken))[1], "another user's name");
+      assertEquals("404", gateway(lab, n, "/api/jobs/slurm/v0.0.38/../../etc/passwd", headers("alice", jwtToken))[1]);
+      String[] pinged = gateway(lab, n, ping, headers("alice", jwtToken));
+      assertEquals("200", pinged[1], pinged[0]);
+
+      // a job through the VIP: runs as alice on the compute node, writes to alice's directory on the volume
+      String nonce = "gateway-e2e-" + Long.toHexString(System.nanoTime());
+      String dir = mount + "/users/alice";
+      String job = "{\"job\":{\"name\":\"web-e2e\",\"current_working_directory\":\"" + dir + "\","
+          + "\"environment\":{\"PATH\":\"/usr/bin:/bin\"},\"standard_output\":\"" + dir + "/web-e2e-%j.out\"},"
+          + "\"script\":\"#!/bin/sh\\necho " + nonce + " on $(hostname)\\n\"}";
+      List<Double> submitTimes = new ArrayList<>();
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        String[] submitted = gateway(lab, n, "/api/jobs/slurm/v0.0.38/job/submit", headers("alice", jwtToken),
+            "-H", "Content-Type: application/json", "--data-binary", job);
+        if (i == 0) {
+          System.out.println("[capture] job submit through the VIP: " + submitted[1] + " " + submitted[0].replaceAll("\\s+", " "));
+        }
+        assertEquals("200", submitted[1], submitted[0]);
+        String id = submitted[0].replaceAll("(?s).*\"job_id\":\\s*(\\d+).*", "$1");
+        assertTrue(id.matches("\\d+"), submitted[0]);
+        ids.add(id);
+        submitTimes.add(Double.parseDouble(submitted[2]));
+      }
+      List<Double> tokenTimes = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        String[] t = gateway(lab, n, "/api/auth/token", "user = \"alice:" + password + "\"\n");
+        assertEquals("200", t[1]);
+        secrets.add(t[0].replaceAll("(?s).*\"token\":\"([^\"]+)\".*", "$1"));
+        tokenTimes.add(Double.parseDouble(t[2]));
+      }
+      System.out.printf("[figures] through the VIP, median of 5: token %.3f s %s, job submit %.3f s %s%n", median(tokenTimes),
+          tokenTimes, median(submitTimes), submitTimes);
+
+      for (String id : ids) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        String state = "";
+        String[] shown = null;
+        while (System.nanoTime() < deadline) {
+          shown = gateway(lab, n, "/api/jobs/slurm/v0.0.38/job/" + id, headers("alice", jwtToken));
+          assertEquals("200", shown[1], shown[0]);
+          state = shown[0].replaceAll("(?s).*\"job_state\":\\s*\"([A-Z_]+)\".*", "$1");
+          if (!Set.of("PENDING", "CONFIGURING", "RUNNING", "COMPLETING").contains(state)) {
+            break;
+          }
+          Thread.sleep(500);
+        }
+        assertEquals("COMPLETED", state, shown == null ? "" : shown[0]);
+        if (id.equals(ids.get(0))) {
+          System.out.println("[capture] job " + id + " through the VIP: " + shown[0].replaceAll("\\s+", " ").replaceAll(
+              ".*?(\"job_id\": \\d+).*?(\"job_state\": \"[A-Z]+\").*?(\"user_name\": \"[a-z]+\").*", "$1, $2, $3"));
+        }
+        assertTrue(shown[0].contains("\"user_name\": \"alice\""), shown[0]);
+        String out = run(lab, lab.node(3), Command.of("cat", dir + "/web-e2e-" + id + ".out")).stdout();
+        System.out.println("[capture] job " + id + " output on node3's mount: " + out.strip());
+        assertTrue(out.startsWith(nonce + " on "), out);
+        assertEquals("alice alice", run(lab, lab.node(3), Command.of("stat", "-c", "%U %G", dir + "/web-e2e-" + id + ".out"))
+            .stdout().strip());
+      }
+
+      // verification (Test 6) with Slurm: /api/jobs/health 200 on every node and on the VIP (the phase wrote index.html)
+      verify(lab, withSlurm, Web.create().verification(withSlurm));
+
+      long t2 = System.nanoTime();
+      RunReport second = Cluster.builder().spec(withSlurm).transport(lab.transport()).phases(phases).journal(JOURNAL).build()
+          .deploy();
+      System.out.printf("[figures] phases 0-6 with Slurm, no change: %.1f s; %s%n", (System.nanoTime() - t2) / 1e9,
+          second.summary());
+      printPhaseTimes(second);
+      assertEquals(0, second.changed(), second.events().stream().filter(StepEvent::changed).map(Object::toString)
+          .collect(Collectors.joining("\n")));
+      sampler.close();
+      System.out.printf("[figures] argv samples during order 3: %d%n", sampler.samples);
+      assertTrue(sampler.samples > 30, "sampled " + sampler.samples);
+      assertEquals(List.of(), sampler.leaks);
+      String journal = Files.readString(JOURNAL);
+      for (String s : secrets) {
+        assertFalse(journal.contains(s), "a secret in the journal");
+      }
     }
-    assertTrue(answer.startsWith("{\"user\":\"alice\",\"token\":\""), answer);
-    String jwtToken = answer.replaceAll(".*\"token\":\"([^\"]+)\".*\\s*", "$1").strip();
-    assertEquals("200", code(lab, n, VIP, "/api/jobs/health", ""));
-    String headers = "header = \"X-SLURM-USER-NAME: alice\"\nheader = \"X-SLURM-USER-TOKEN: " + jwtToken + "\"\n";
-    String version = "v0.0.39";
-    String job = "{\"script\":\"#!/bin/sh\\nhostname\\n\",\"job\":{\"name\":\"web-e2e\",\"current_working_directory\":\"/tmp\","
-        + "\"environment\":[\"PATH=/bin:/usr/bin\"]}}";
-    Command submit = Command.builder().argv(List.of("curl", "-s", "--max-time", "10", "--cacert", CERT, "--resolve",
-        d + ":443:" + VIP, "-K", "-", "-H", "Content-Type: application/json", "--data-binary", job,
-        "https://" + d + "/api/jobs/slurm/" + version + "/job/submit")).stdin(Content.of(headers)).build();
-    String submitted = run(lab, n, submit).stdout();
-    System.out.println("[capture] job submit: " + submitted);
-    String id = submitted.replaceAll("(?s).*\"job_id\":\\s*(\\d+).*", "$1");
-    assertTrue(id.matches("\\d+"), submitted);
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    String state = "";
-    while (System.nanoTime() < deadline && !state.contains("COMPLETED")) {
-      state = run(lab, n, Command.of("scontrol", "show", "job", id)).stdout();
-      Thread.sleep(500);
-    }
-    assertTrue(state.contains("JobState=COMPLETED") && state.contains("UserId=alice("), state);
   }
 
   /** The uid phase 6 gives a web user (as documented: 20000 + SHA-256(name) mod 40000). */

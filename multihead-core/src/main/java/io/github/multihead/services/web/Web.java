@@ -16,9 +16,10 @@ import java.util.Set;
 /**
  * The web front: nginx on every web controller, {@code :80} redirecting to {@code :443}, one TLS
  * certificate shared by all of them (generated once from evidence, or {@code web.tls_cert}/{@code
- * tls_key}), {@code /health}, the Slurm REST API ({@code /api/jobs/}, failing over across every
- * Slurm controller's slurmrestd), a token gateway ({@code /api/auth/token}: basic auth of {@code
- * web.users[]} over TLS, then {@code scontrol token} through one narrow sudo rule), the dashboard
+ * tls_key}), {@code /health}, a token gateway ({@code /api/auth/token}: basic auth of {@code
+ * web.users[]} over TLS, then an HS256 JWT signed with {@code web.jwt_secret} by a root helper behind
+ * one narrow sudo rule), the Slurm REST API ({@code /api/jobs/}: the same helper verifies the token
+ * and runs slurmrestd in inetd mode as the token's user on the node itself), the dashboard
  * files under {@code /var/lib/multihead/www}, and the user services of {@code web.services[]}.
  * Each web user gets a Unix account with a fixed uid on every Slurm node. See docs/web.md.
  */
@@ -84,7 +85,7 @@ public final class Web implements ManagedService {
         Controller c = spec.controllers().get(i);
         if (c.runs(Service.WEB) && !c.runs(Service.SLURM) && slurm) {
           out.add(Finding.warning("controllers[" + i + "].services", "web runs here without slurm: "
-              + "this node cannot issue Slurm tokens (scontrol needs slurm.conf), /api/auth/token fails on it"));
+              + "/api/jobs/ fails on this node (the gateway runs slurmrestd locally, which needs slurm.conf)"));
         }
       }
     }

@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 
 /** The checks that prove the web front works: the shared certificate, every route on every node and the VIP. */
 final class WebChecks {
-  /** nginx answers right after a reload; a slurmrestd that just started may need a few seconds. */
+  /** nginx answers right after a reload; a slurmctld that just started may need a few seconds. */
   static final Duration SETTLE = Duration.ofSeconds(30);
   static final String HEALTH = "/health";
   static final String AUTH_HEALTH = "/api/auth/health";
@@ -38,8 +38,7 @@ final class WebChecks {
           + "  echo \"$p $c\"\n"
           + "done\n"
           + "echo \"http $(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' --max-time 5 \"http://$a/health\")\"\n"
-          + "if command -v scontrol >/dev/null 2>&1; then echo 'slurm installed'; else echo 'slurm absent'; fi\n"
-          + "( " + WebFiles.JWT_PLUGIN_TEST + " ) && echo 'jwt yes' || echo 'jwt no'\n";
+          + "if command -v scontrol >/dev/null 2>&1; then echo 'slurm installed'; else echo 'slurm absent'; fi\n";
 
   private WebChecks() {}
 
@@ -58,7 +57,7 @@ final class WebChecks {
       Map<String, String> codes = new LinkedHashMap<>();
       for (String line : r.stdoutLines()) {
         String[] w = line.strip().split(" ", 2);
-        if (w.length == 2 && (w[0].equals("slurm") || w[0].equals("jwt"))) {
+        if (w.length == 2 && w[0].equals("slurm")) {
           codes.put(w[0], w[1]);
         } else if (w.length == 2 && w[1].matches("\\d{3}( .*)?")) {
           codes.put(w[0], w[1]);
@@ -88,9 +87,8 @@ final class WebChecks {
 
   /**
    * The codes a route must answer: in a deploy, the dashboard may not be there yet (404 is fine).
-   * {@code /api/jobs/health} is 200 with Slurm controllers in the spec — unless the node's Slurm
-   * has no {@code auth/jwt} plugin (Debian 12's 22.05): then no token can exist, and the gateway's
-   * 503 saying so is the right answer (see {@link #verdict}).
+   * {@code /api/jobs/health} is 200 with Slurm controllers in the spec (the gateway's slurmrestd
+   * answered a ping, run on the node itself), 503 without.
    */
   static Map<String, Set<String>> expected(ClusterSpec spec, boolean verification) {
     Map<String, Set<String>> e = new LinkedHashMap<>();
@@ -109,8 +107,6 @@ final class WebChecks {
     if (!spec.controllersWith(Service.SLURM).isEmpty()) {
       if (r.codes.getOrDefault("slurm", "").equals("absent")) {
         wrong.add("Slurm is not installed on this node: deploy phase 4 (slurm) first");
-      } else if (r.codes.getOrDefault("jwt", "").equals("no")) {
-        expected.put(JOBS_HEALTH, Set.of("503")); // no auth/jwt in this Slurm build: no tokens, no REST API
       }
     }
     expected.forEach((path, codes) -> {

@@ -3,6 +3,7 @@ package io.github.multihead.services.web;
 import io.github.multihead.exec.Content;
 import io.github.multihead.internal.SecretAccess;
 import io.github.multihead.internal.config.SecretText;
+import io.github.multihead.internal.text.Resources;
 import io.github.multihead.spec.ClusterSpec;
 import io.github.multihead.spec.Controller;
 import io.github.multihead.spec.Secret;
@@ -28,26 +29,29 @@ final class WebFiles {
   /** Hashed passwords of {@code web.users}: 0640 root:www-data (nginx workers run as www-data). */
   static final String HTPASSWD = "/etc/nginx/multihead.htpasswd";
   static final String LIB = "/usr/local/lib/multihead";
-  /** The CGI script fcgiwrap runs as www-data. */
+  /** The CGI script fcgiwrap runs as www-data (python3). */
   static final String GATEWAY = LIB + "/token-gateway";
-  /** The root-owned helper www-data may run through sudo: issues a token for a listed web user, or pings slurmrestd. */
+  /**
+   * The root-owned helper www-data may run through sudo (python3): issues a token for a listed web
+   * user, runs one REST request as the user a valid token names, or pings slurmrestd.
+   */
   static final String TOKEN_HELPER = LIB + "/slurm-token";
   static final String SUDOERS = "/etc/sudoers.d/multihead-web";
   static final String WWW = "/var/lib/multihead/www";
   static final String FCGI_SOCKET = "/run/fcgiwrap.socket";
-  static final int SLURMRESTD_PORT = 6820;
-  /** How long an issued token is valid, in seconds (also the helper's cap: the gateway cannot ask for more). */
+  /**
+   * The gateway's HS256 signing key: {@code web.jwt_secret}'s bytes, 0600 root:root on every web
+   * node. Only the root helper reads it.
+   */
+  static final String JWT_KEY = "/etc/multihead/web-jwt.key";
+  /** How long an issued token is valid, in seconds (also the helper's cap: it accepts no longer-lived token). */
   static final int TOKEN_LIFESPAN = 3600;
-  /** The Slurm user the health ping's short-lived token is for (Debian's SlurmUser). */
-  static final String SLURM_USER = "slurm";
+  /** The largest request body {@code /api/jobs/} accepts (nginx, the CGI and the helper each enforce it). */
+  static final int MAX_BODY = 1048576;
   /** Web users' uids: {@code UID_BASE + (SHA-256(name) mod UID_SPAN)}, the same on every node. */
   static final int UID_BASE = 20000;
   static final int UID_SPAN = 40000;
-  /** Exits 0 when this node's Slurm has the auth/jwt plugin (Debian 12's Slurm 22.05 has not). */
-  static final String JWT_PLUGIN_TEST = "{ for f in /usr/lib/*/slurm-wlm/auth_jwt.so /usr/lib/slurm-wlm/auth_jwt.so "
-      + "/usr/lib/*/slurm/auth_jwt.so /usr/lib64/slurm/auth_jwt.so /usr/lib/slurm/auth_jwt.so; do "
-      + "[ -e \"$f\" ] && exit 0; done; exit 1; }";
-  static final List<String> PACKAGES = List.of("nginx", "fcgiwrap", "openssl", "sudo", "curl");
+  static final List<String> PACKAGES = List.of("nginx", "fcgiwrap", "openssl", "sudo", "curl", "python3", "python3-jwt");
 
   private WebFiles() {}
 
@@ -179,15 +183,6 @@ final class WebFiles {
   // The nginx site
   // ------------------------------------------------------------------------------------------
 
-  /** The slurmrestd addresses behind {@code /api/jobs/}: every Slurm controller's. */
-  static List<String> slurmrestd(ClusterSpec spec) {
-    List<String> out = new ArrayList<>();
-    for (Controller c : spec.controllersWith(Service.SLURM)) {
-      out.add(c.ip() + ":" + SLURMRESTD_PORT);
-    }
-    return out;
-  }
-
   private static String json(String text) {
     return NginxFile.quoted(text);
   }
@@ -196,18 +191,11 @@ final class WebFiles {
   static Content site(ClusterSpec spec, Controller node) {
     String vip = spec.network().vip();
     boolean onVip = listensOnVip(spec);
-    List<String> restd = slurmrestd(spec);
+    boolean slurm = !spec.controllersWith(Service.SLURM).isEmpty();
     List<Controller> web = spec.controllersWith(Service.WEB);
     NginxFile f = new NginxFile()
         .comment("nginx site of cluster " + spec.cluster().name() + " on " + node.hostname() + " - written by multihead, do not edit.")
-        .comment("Routes: /health, / and /status.json (dashboard), /api/jobs/ (slurmrestd), /api/auth/ (token gateway), user services.");
-    if (!restd.isEmpty()) {
-      f.blank().open("upstream", "multihead_slurmrestd");
-      for (String a : restd) {
-        f.line("server", a, "max_fails=1", "fail_timeout=10s");
-      }
-      f.close();
-    }
+        .comment("Routes: /health, / and /status.json (dashboard), /api/jobs/ (Slurm REST gateway), /api/auth/ (token gateway), user services.");
     for (WebService s : spec.web().services()) {
       f.blank().open("upstream", upstreamName(s));
       for (Controller c : web) {
@@ -266,7 +254,7 @@ final class WebFiles {
     }
     f.close();
 
-    if (restd.isEmpty()) {
+    if (!slurm) {
       for (String loc : List.of("/api/jobs/health", "/api/jobs/")) {
         f.open("location", loc.endsWith("/") ? "^~" : "=", loc);
         f.line("default_type", "application/json");
@@ -276,12 +264,10 @@ final class WebFiles {
     } else {
       gateway(f.open("location", "=", "/api/jobs/health"), "jobs-health").close();
       f.open("location", "^~", "/api/jobs/");
-      f.line("proxy_pass", "http://multihead_slurmrestd/");
-      f.line("proxy_next_upstream", "error", "timeout", "http_502", "http_503", "http_504");
-      f.line("proxy_next_upstream_tries", Integer.toString(restd.size()));
-      f.line("proxy_connect_timeout", "2s");
-      f.line("proxy_read_timeout", "60s");
-      proxyHeaders(f);
+      f.line("client_max_body_size", Integer.toString(MAX_BODY));
+      gateway(f, "jobs");
+      f.line("fastcgi_param", "GATEWAY_PATH", "$uri");
+      f.line("fastcgi_read_timeout", "90s");
       f.close();
     }
     f.open("location", "^~", "/api/");
@@ -322,101 +308,72 @@ final class WebFiles {
   }
 
   // ------------------------------------------------------------------------------------------
-  // The token gateway
+  // The gateway: token issuer and Slurm REST front (no slurmrestd daemon, no auth/jwt in Slurm)
   // ------------------------------------------------------------------------------------------
 
-  /** The CGI script (www-data, under fcgiwrap). It never sees the JWT key: it asks the root helper. */
+  /** The CGI script (python3, as www-data under fcgiwrap). It holds no secret: it asks the root helper. */
   static Content gatewayScript(ClusterSpec spec) {
-    return Content.of("#!/bin/sh\n"
-        + "# Slurm token gateway (a CGI under fcgiwrap, as www-data) - written by multihead, do not edit.\n"
-        + "# nginx has authenticated the user (basic auth over TLS) and set REMOTE_USER. This script never\n"
-        + "# reads the JWT key: one sudo rule lets it run " + TOKEN_HELPER + ", which\n"
-        + "# issues tokens only for the configured web users, with a fixed lifespan.\n"
-        + "reply() {\n"
-        + "  printf 'Status: %s\\r\\nContent-Type: application/json\\r\\nCache-Control: no-store\\r\\n\\r\\n%s\\n' \"$1\" \"$2\"\n"
-        + "  exit 0\n"
-        + "}\n"
-        + "case \"${GATEWAY_MODE:-}\" in\n"
-        + "  health)\n"
-        + "    reply '200 OK' '{\"status\":\"ok\",\"users\":" + spec.web().users().size() + "}' ;;\n"
-        + "  jobs-health)\n"
-        + "    ( " + JWT_PLUGIN_TEST + " ) ||\n"
-        + "      reply '503 Service Unavailable' '{\"status\":\"unavailable\",\"error\":\"this Slurm has no auth/jwt plugin: no REST API tokens\"}'\n"
-        + "    if sudo -n " + TOKEN_HELPER + " ping >/dev/null 2>&1; then\n"
-        + "      reply '200 OK' '{\"status\":\"ok\"}'\n"
-        + "    fi\n"
-        + "    reply '503 Service Unavailable' '{\"status\":\"unavailable\",\"error\":\"no slurmrestd answered a ping\"}' ;;\n"
-        + "  token)\n"
-        + "    user=${REMOTE_USER:-}\n"
-        + "    case \"$user\" in\n"
-        + "      ''|[!a-z_]*|*[!a-z0-9_-]*) reply '401 Unauthorized' '{\"error\":\"not authenticated\"}' ;;\n"
-        + "    esac\n"
-        + "    ( " + JWT_PLUGIN_TEST + " ) ||\n"
-        + "      reply '503 Service Unavailable' '{\"error\":\"this Slurm has no auth/jwt plugin: no token can be issued\"}'\n"
-        + "    out=$(sudo -n " + TOKEN_HELPER + " user \"$user\" 2>/dev/null) ||\n"
-        + "      reply '503 Service Unavailable' '{\"error\":\"Slurm could not issue a token\"}'\n"
-        + "    token=${out#SLURM_JWT=}\n"
-        + "    case \"$token\" in\n"
-        + "      ''|*[!A-Za-z0-9._-]*) reply '502 Bad Gateway' '{\"error\":\"unexpected answer from scontrol token\"}' ;;\n"
-        + "    esac\n"
-        + "    reply '200 OK' \"{\\\"user\\\":\\\"$user\\\",\\\"token\\\":\\\"$token\\\",\\\"expires_in\\\":" + TOKEN_LIFESPAN + "}\" ;;\n"
-        + "  *)\n"
-        + "    reply '404 Not Found' '{\"error\":\"no such route\"}' ;;\n"
-        + "esac\n");
+    return Content.of(Resources.text(WebFiles.class, "token-gateway.py")
+        .replace("@HELPER@", TOKEN_HELPER)
+        .replace("@USER_COUNT@", Integer.toString(spec.web().users().size()))
+        .replace("@MAX_BODY@", Integer.toString(MAX_BODY)));
   }
 
-  /** The root helper: {@code user NAME} (a configured web user only) or {@code ping}. */
+  /**
+   * The root helper (python3 with PyJWT): {@code token NAME} (a configured web user only), {@code
+   * rest} (an envelope on stdin, token verified, slurmrestd run as the token's user) or {@code ping}.
+   */
   static Content tokenHelper(ClusterSpec spec) {
     StringBuilder users = new StringBuilder();
     for (WebUser u : spec.web().users()) {
-      users.append(users.length() == 0 ? "" : "|").append(u.name());
+      users.append('"').append(u.name()).append("\", ");
     }
-    StringBuilder s = new StringBuilder("#!/bin/sh\n"
-        + "# Issues Slurm tokens for the web gateway - written by multihead, do not edit.\n"
-        + "# www-data may run this, and nothing else, as root (" + SUDOERS + ").\n"
-        + "#   user NAME  prints SLURM_JWT=... for NAME, a configured web user, valid " + TOKEN_LIFESPAN + " s\n"
-        + "#   ping       exits 0 when a slurmrestd answers a ping (a 60 s token for " + SLURM_USER + ",\n"
-        + "#              sent on curl's stdin, never printed)\n"
-        + "set -u\n"
-        + "PATH=/usr/sbin:/usr/bin:/sbin:/bin\n"
-        + "case \"${1:-}\" in\n"
-        + "  user)\n"
-        + "    [ $# -eq 2 ] || exit 2\n"
-        + "    case \"$2\" in\n");
-    if (users.length() > 0) {
-      s.append("      ").append(users).append(") ;;\n");
+    return Content.of(Resources.text(WebFiles.class, "slurm-token.py")
+        .replace("@SUDOERS@", SUDOERS)
+        .replace("@KEY@", JWT_KEY)
+        .replace("@USERS@", users.toString().strip())
+        .replace("@LIFESPAN@", Integer.toString(TOKEN_LIFESPAN))
+        .replace("@MAX_BODY@", Integer.toString(MAX_BODY)));
+  }
+
+  /** The gateway's sudo rule: www-data may run the helper in its modes, with these arguments only. */
+  static Content sudoers(ClusterSpec spec) {
+    StringBuilder s = new StringBuilder("# Written by multihead: the web gateway (www-data, under fcgiwrap) may run one\n"
+        + "# root-owned helper in its modes, nothing else: a token for a configured web user, a REST\n"
+        + "# request (envelope on stdin, token verified by the helper), a ping.\n");
+    List<String> commands = new ArrayList<>();
+    for (WebUser u : spec.web().users()) {
+      commands.add(TOKEN_HELPER + " token " + u.name());
     }
-    s.append("      *) echo \"not a web user\" >&2; exit 3 ;;\n"
-        + "    esac\n"
-        + "    exec scontrol token \"username=$2\" lifespan=" + TOKEN_LIFESPAN + " ;;\n"
-        + "  ping)\n"
-        + "    [ $# -eq 1 ] || exit 2\n");
-    List<String> restd = slurmrestd(spec);
-    if (restd.isEmpty()) {
-      s.append("    exit 5 ;;\n");
-    } else {
-      s.append("    out=$(scontrol token username=" + SLURM_USER + " lifespan=60 2>/dev/null) || exit 4\n"
-          + "    tok=${out#SLURM_JWT=}\n"
-          + "    for addr in " + String.join(" ", restd) + "; do\n"
-          + "      for path in /slurm/v0.0.40/ping /slurm/v0.0.39/ping /slurm/v0.0.38/ping /openapi/v3; do\n"
-          + "        code=$(printf 'X-SLURM-USER-NAME: " + SLURM_USER + "\\nX-SLURM-USER-TOKEN: %s\\n' \"$tok\" |\n"
-          + "          curl -s -o /dev/null -w '%{http_code}' --connect-timeout 1 --max-time 3 -H @- \"http://$addr$path\")\n"
-          + "        [ \"$code\" = 200 ] && exit 0\n"
-          + "      done\n"
-          + "    done\n"
-          + "    exit 5 ;;\n");
-    }
-    s.append("  *)\n"
-        + "    exit 2 ;;\n"
-        + "esac\n");
+    commands.add(TOKEN_HELPER + " rest");
+    commands.add(TOKEN_HELPER + " ping");
+    s.append("www-data ALL=(root) NOPASSWD: ").append(String.join(", \\\n    ", commands)).append('\n');
     return Content.of(s.toString());
   }
 
-  /** The one sudo rule of the gateway. */
-  static Content sudoers() {
-    return Content.of("# Written by multihead: the web token gateway (www-data, under fcgiwrap) may run one\n"
-        + "# root-owned helper, which issues Slurm tokens for the configured web users only.\n"
-        + "www-data ALL=(root) NOPASSWD: " + TOKEN_HELPER + "\n");
+  /** The signing key file: {@code web.jwt_secret}'s bytes as they are (like Slurm's jwt_hs256.key), a secret part. */
+  static Content jwtKey(ClusterSpec spec) {
+    return Content.secret(spec.web().jwtSecret());
+  }
+
+  /**
+   * $1 mount point of the shared volume, $2 user: {@code $1/users/$2}, 0700 owned by the user
+   * ({@code $1/users} 0755 root). Refuses when the volume is not mounted there (it would create the
+   * directory on the node's own disk, under the mount point).
+   */
+  static final String USER_DIR_SCRIPT =
+      "set -eu\n"
+          + "mountpoint -q -- \"$1\" || { echo \"$1 is not a mount point: deploy phase 1 (glusterfs) first\" >&2; exit 3; }\n"
+          + "[ -d \"$1/users\" ] || install -d -m 0755 -o root -g root -- \"$1/users\"\n"
+          + "install -d -m 0700 -o \"$2\" -g \"$2\" -- \"$1/users/$2\"\n";
+
+  /** $1 mount point, $2 user: exits 0 when the volume is mounted and the user's directory is right. */
+  static final String USER_DIR_TEST =
+      "mountpoint -q -- \"$1\" && [ \"$(stat -c '%a %U %G' -- \"$1/users/$2\" 2>/dev/null)\" = \"700 $2 $2\" ]";
+
+  /** A web user's directory on the shared volume (jobs write their output there). */
+  static String userDirectory(ClusterSpec spec, String user) {
+    return spec.gluster().mountPoint() + "/users/" + user;
   }
 
   /** The systemd unit of a user service with a {@code command}. */

@@ -142,9 +142,19 @@ final class WebPhase implements Phase {
               : Optional.of("net.ipv4.ip_nonlocal_bind is not 1: nginx listens on the VIP " + spec.network().vip()
                   + " on every web node; deploy phase 5 (keepalived) first")));
     }
-    steps.add(Steps.file("token helper", WebFiles.TOKEN_HELPER, WebFiles.tokenHelper(spec), 0755, "root:root"));
-    steps.add(Steps.file("token gateway", WebFiles.GATEWAY, WebFiles.gatewayScript(spec), 0755, "root:root"));
-    steps.add(Steps.file("gateway sudo rule", WebFiles.SUDOERS, WebFiles.sudoers(), 0440, "root:root"));
+    steps.add(WebSteps.secretFile("gateway signing key", WebFiles.JWT_KEY, () -> Optional.of(WebFiles.jwtKey(spec)), 0600,
+        "root:root", ""));
+    steps.add(Steps.file("gateway helper", WebFiles.TOKEN_HELPER, WebFiles.tokenHelper(spec), 0755, "root:root"));
+    steps.add(Steps.file("gateway CGI", WebFiles.GATEWAY, WebFiles.gatewayScript(spec), 0755, "root:root"));
+    steps.add(Steps.file("gateway sudo rule", WebFiles.SUDOERS, WebFiles.sudoers(spec), 0440, "root:root"));
+    if (c.runs(Service.GLUSTERFS) && !spec.controllersWith(Service.SLURM).isEmpty()) {
+      for (WebUser u : spec.web().users()) {
+        steps.add(Steps.command("shared directory of " + u.name(), Command.shell(WebFiles.USER_DIR_SCRIPT,
+            spec.gluster().mountPoint(), u.name()).withSudo().toBuilder().description("install -d -m 0700 -o " + u.name()
+            + " " + WebFiles.userDirectory(spec, u.name())).build())
+            .unless(Command.shell(WebFiles.USER_DIR_TEST, spec.gluster().mountPoint(), u.name()).asReadOnly()));
+      }
+    }
     steps.add(WebSteps.htpasswd(spec)); // nginx reads it on every request: no reload
     steps.add(Steps.notifying(Steps.command("no default nginx site", Command.of("rm", "-f", WebFiles.DEFAULT_SITE).withSudo())
         .onlyIf(Command.of("test", "-e", WebFiles.DEFAULT_SITE).asReadOnly()), WebSteps.RELOAD_NGINX));
@@ -186,6 +196,7 @@ final class WebPhase implements Phase {
   @Override
   public List<Secret> secrets(ClusterSpec spec) {
     List<Secret> out = new ArrayList<>(WebFiles.passwords(spec));
+    out.add(spec.web().jwtSecret());
     if (configuredTls(spec)) {
       out.add(TlsFiles.read(spec).key);
     }

@@ -103,7 +103,8 @@ class WebPhaseTest {
     golden("token-gateway", WebFiles.gatewayScript(lab).redacted());
     golden("slurm-token.lab", WebFiles.tokenHelper(lab).redacted());
     golden("slurm-token.seed", WebFiles.tokenHelper(seed).redacted());
-    golden("multihead-web.sudoers", WebFiles.sudoers().redacted());
+    golden("multihead-web.sudoers", WebFiles.sudoers(lab).redacted());
+    golden("multihead-web.sudoers.seed", WebFiles.sudoers(seed).redacted());
     golden("multihead-hello.service", WebFiles.serviceUnit(lab, lab.web().services().get(1)).redacted());
     assertEquals(List.of(), goldenMismatches, "differ from the golden files (actual written to target/golden-actual/web)");
   }
@@ -243,6 +244,13 @@ class WebPhaseTest {
         mock.file(h, WebFiles.HTPASSWD, want, 0640, "root:www-data");
         return CommandResult.success("");
       });
+      // each web user's directory on the shared volume: made once, then the test finds it
+      mock.on(h, c -> c.argv().contains(WebFiles.USER_DIR_TEST)).respondWith(c -> CommandResult.of(
+          mock.file(h, "/run/test-userdir-" + c.argv().get(c.argv().size() - 1)).isPresent() ? 0 : 1, "", "", Duration.ZERO));
+      mock.on(h, c -> c.argv().contains(WebFiles.USER_DIR_SCRIPT)).respondWith(c -> {
+        mock.file(h, "/run/test-userdir-" + c.argv().get(c.argv().size() - 1), "");
+        return CommandResult.success("");
+      });
       mock.on(h, c -> c.argv().equals(List.of("nginx", "-t", "-q"))).respond(0, "");
       // Debian's nginx starts on *:80 with its default site; a restart moves it to our addresses
       mock.on(h, c -> c.argv().equals(WebSteps.WILDCARD.argv())).respondWith(c -> CommandResult.of(
@@ -348,6 +356,12 @@ class WebPhaseTest {
       assertEquals(0640, mock.mode(h, WebFiles.HTPASSWD).orElseThrow());
       assertEquals("root:www-data", mock.owner(h, WebFiles.HTPASSWD).orElseThrow());
       assertEquals(0440, mock.mode(h, WebFiles.SUDOERS).orElseThrow());
+      // the gateway's signing key: web.jwt_secret's bytes, root only; each web user's directory on the volume
+      assertEquals(SecretAccess.reveal(spec.web().jwtSecret()), mock.file(h, WebFiles.JWT_KEY).orElseThrow());
+      assertEquals(0600, mock.mode(h, WebFiles.JWT_KEY).orElseThrow());
+      assertEquals("root:root", mock.owner(h, WebFiles.JWT_KEY).orElseThrow());
+      mock.assertRanTimes(h, c -> c.argv().contains(WebFiles.USER_DIR_SCRIPT) && c.argv().contains("alice")
+          && c.argv().contains(spec.gluster().mountPoint()) && c.sudo(), 1);
       assertFalse(mock.file(h, WebFiles.DEFAULT_SITE).isPresent());
       assertTrue(mock.debianNode(h).isActive("nginx") && mock.debianNode(h).isEnabled("fcgiwrap.socket"));
       assertTrue(mock.debianNode(h).isActive("multihead-hello"));
@@ -360,6 +374,7 @@ class WebPhaseTest {
     // the compute node gets the account and nothing else
     mock.assertRanTimes("compute1", c -> c.argv().get(0).equals("useradd"), 1);
     mock.assertNotRan("compute1", c -> c.argv().contains("nginx") || c.argv().get(0).equals("apt-get"));
+    assertFalse(mock.file("compute1", WebFiles.JWT_KEY).isPresent(), "the signing key stays on web nodes");
     assertTrue(first.choices().toString().contains("server1"), first.choices().toString());
 
     // no secret in any argv: the user's password, the JWT secret, the key
@@ -449,13 +464,13 @@ class WebPhaseTest {
     assertTrue(v.contains("http answered 200, wanted 301"), v);
     assertTrue(WebChecks.verdict(seed, WebChecks.Routes.parse(CommandResult.success("/health 200\n/api/auth/health 200\n"
         + "/api/auth/token 503\n/api/jobs/health 200\n/ 404\nhttp 301 https://x/health\n")), false).isEmpty());
-    // Slurm without auth/jwt (Debian 12): no tokens, so the gateway's 503 is right; Slurm missing fails
+    // with Slurm controllers the gateway must answer its ping (any Slurm build: no auth/jwt needed); Slurm missing fails
     String base = "/health 200\n/api/auth/health 200\n/api/auth/token 503\n/ 200\nhttp 301 https://x/health\n";
-    assertTrue(WebChecks.verdict(seed, WebChecks.Routes.parse(CommandResult.success(base + "/api/jobs/health 503\nslurm installed\njwt no\n")),
+    assertTrue(WebChecks.verdict(seed, WebChecks.Routes.parse(CommandResult.success(base + "/api/jobs/health 200\nslurm installed\n")),
         true).isEmpty());
-    assertTrue(WebChecks.verdict(seed, WebChecks.Routes.parse(CommandResult.success(base + "/api/jobs/health 503\nslurm installed\njwt yes\n")),
+    assertTrue(WebChecks.verdict(seed, WebChecks.Routes.parse(CommandResult.success(base + "/api/jobs/health 503\nslurm installed\n")),
         true).orElseThrow().contains("/api/jobs/health answered 503, wanted 200"));
-    assertTrue(WebChecks.verdict(seed, WebChecks.Routes.parse(CommandResult.success(base + "/api/jobs/health 503\nslurm absent\njwt no\n")),
+    assertTrue(WebChecks.verdict(seed, WebChecks.Routes.parse(CommandResult.success(base + "/api/jobs/health 503\nslurm absent\n")),
         true).orElseThrow().contains("deploy phase 4 (slurm) first"));
     assertEquals(3, Web.create().verification(seed).size());
     assertEquals(Map.of(80, Set.of("nginx"), 443, Set.of("nginx")), Web.create().ports(seed, seed.controllers().get(0)));
