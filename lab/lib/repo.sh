@@ -8,7 +8,7 @@ REPO_PACKAGES=(
   redis-server redis-sentinel redis-tools
   glusterfs-server glusterfs-client fuse3 attr python3
   munge slurmctld slurmd slurmdbd slurm-client slurmrestd
-  keepalived nginx fcgiwrap openssl curl chrony sudo jq
+  keepalived nginx fcgiwrap openssl curl chrony sudo jq python3-jwt
 )
 
 # Host apt settings a chroot must share to reach the host's mirror (e.g. a frozen snapshot needs
