@@ -64,4 +64,45 @@ public final class Units {
       }
     };
   }
+
+  /**
+   * A restart handler for {@code unit}: runs {@code restart} unless the unit became active after
+   * every one of {@code inputs} last changed (it already runs them) — and, with
+   * {@code skipWhenStopped}, unless it is not running at all (its own "running" step starts it
+   * with the current inputs). {@code inputsName} names the inputs in the check's words ("its
+   * inputs", "its unit file"); {@code stale} says why it runs.
+   */
+  public static io.github.multihead.plan.Step restartHandler(String name, String unit, Command restart, boolean skipWhenStopped,
+      String inputsName, String stale, String... inputs) {
+    Command startedAfter = startedAfter(unit, inputs);
+    Command isActive = Command.of("systemctl", "is-active", "--quiet", unit).asReadOnly();
+    return new io.github.multihead.plan.Step() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public io.github.multihead.plan.Check check(io.github.multihead.plan.StepContext ctx) {
+        if (ctx.offline()) {
+          return io.github.multihead.plan.Check.unknown("offline");
+        }
+        if (skipWhenStopped && !ctx.run(isActive).ok()) {
+          return io.github.multihead.plan.Check.skip(unit + " is not running: it starts with the current inputs");
+        }
+        return ctx.run(startedAfter).ok() ? io.github.multihead.plan.Check.skip(unit + " started after " + inputsName + " last changed")
+            : io.github.multihead.plan.Check.run(unit + " " + stale);
+      }
+
+      @Override
+      public void apply(io.github.multihead.plan.StepContext ctx) {
+        ctx.runChecked(restart);
+      }
+
+      @Override
+      public List<String> preview(io.github.multihead.plan.StepContext ctx) {
+        return List.of(restart.display());
+      }
+    };
+  }
 }

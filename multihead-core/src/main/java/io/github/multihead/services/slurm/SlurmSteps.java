@@ -257,37 +257,8 @@ final class SlurmSteps {
    * current files).
    */
   static Step restart(String name, String unit, String... files) {
-    Command startedAfter = Units.startedAfter(unit, files);
-    Command isActive = Command.of("systemctl", "is-active", "--quiet", unit).asReadOnly();
-    Command restart = Command.shell("systemctl daemon-reload && systemctl restart \"$1\"", unit).withSudo();
-    return new Step() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public Check check(StepContext ctx) {
-        if (ctx.offline()) {
-          return Check.unknown("offline");
-        }
-        if (!ctx.run(isActive).ok()) {
-          return Check.skip(unit + " is not running: it starts with the current inputs");
-        }
-        return ctx.run(startedAfter).ok() ? Check.skip(unit + " started after its inputs last changed")
-            : Check.run(unit + " runs with older inputs");
-      }
-
-      @Override
-      public void apply(StepContext ctx) {
-        ctx.runChecked(restart);
-      }
-
-      @Override
-      public List<String> preview(StepContext ctx) {
-        return List.of(restart.display());
-      }
-    };
+    return Units.restartHandler(name, unit, Command.shell("systemctl daemon-reload && systemctl restart \"$1\"", unit).withSudo(),
+        true, "its inputs", "runs with older inputs", files);
   }
 
   // $1 stamp, $2 slurm.conf: exits 0 when the stamp is newer (sub-second) than slurm.conf

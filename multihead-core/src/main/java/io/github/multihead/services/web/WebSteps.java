@@ -395,33 +395,8 @@ final class WebSteps {
 
   /** The handler restarting a user service whose unit file changed; skipped when it started after the change. */
   static Step restart(String unit) {
-    Command startedAfter = Units.startedAfter(unit, WebFiles.unitPath(unit));
-    Command restart = Command.of("systemctl", "restart", unit).withSudo();
-    return new Step() {
-      @Override
-      public String name() {
-        return "restart " + unit;
-      }
-
-      @Override
-      public Check check(StepContext ctx) {
-        if (ctx.offline()) {
-          return Check.unknown("offline");
-        }
-        return ctx.run(startedAfter).ok() ? Check.skip(unit + " started after its unit file last changed")
-            : Check.run(unit + " runs an older unit file");
-      }
-
-      @Override
-      public void apply(StepContext ctx) {
-        ctx.runChecked(restart);
-      }
-
-      @Override
-      public List<String> preview(StepContext ctx) {
-        return List.of(restart.display());
-      }
-    };
+    return Units.restartHandler("restart " + unit, unit, Command.of("systemctl", "restart", unit).withSudo(), false,
+        "its unit file", "runs an older unit file", WebFiles.unitPath(unit));
   }
 
   /** A short hex digest, for messages. */
