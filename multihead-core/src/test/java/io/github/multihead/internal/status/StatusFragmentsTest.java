@@ -65,7 +65,13 @@ class StatusFragmentsTest {
     fake("mysql", "echo \"$@\" >> " + log.resolve("mysql") + "\ncat " + fixtures.resolve("mysql-wsrep-status.txt") + "\n");
     fake("gluster", "case \"$*\" in\n"
         + "  *'pool list'*) cat " + fixtures.resolve("gluster-pool-list.txt") + " ;;\n"
-        + "  *'volume status'*) cat " + fixtures.resolve("gluster-volume-status.xml") + " ;;\n"
+        // refuses the first $FAKE_GLUSTER_BUSY times as glusterd does while another node holds its lock
+        + "  *'volume status'*) echo x >> " + log.resolve("gluster-volume-status") + "\n"
+        + "    if [ \"$(wc -l < " + log.resolve("gluster-volume-status") + ")\" -le \"${FAKE_GLUSTER_BUSY:-0}\" ]; then\n"
+        + "      printf '<?xml version=\"1.0\"?>\\n<cliOutput>\\n  <opRet>-1</opRet>\\n  <opErrno>30802</opErrno>\\n"
+        + "  <opErrstr>Another transaction is in progress for gv0. Please try again after some time.</opErrstr>\\n</cliOutput>\\n'; exit 1\n"
+        + "    fi\n"
+        + "    cat " + fixtures.resolve("gluster-volume-status.xml") + " ;;\n"
         + "esac\n");
     fake("redis-cli", "printf '%s\\n' \"$*\" >> " + log.resolve("redis-argv") + "\n"
         + "printf '%s' \"$REDISCLI_AUTH\" > " + log.resolve("redis-auth") + "\n"
@@ -138,8 +144,14 @@ class StatusFragmentsTest {
   }
 
   private JsonNode probe(String key, String fakeUnits) throws IOException {
-    String out = StatusCollectorTest.run(List.of("/bin/sh", script.toString(), "--probe", key), "",
-        Map.of("PATH", bin + ":/usr/bin:/bin", "FAKE_UNITS", fakeUnits));
+    return probe(key, fakeUnits, Map.of());
+  }
+
+  private JsonNode probe(String key, String fakeUnits, Map<String, String> env) throws IOException {
+    Map<String, String> all = new LinkedHashMap<>(env);
+    all.put("PATH", bin + ":/usr/bin:/bin");
+    all.put("FAKE_UNITS", fakeUnits);
+    String out = StatusCollectorTest.run(List.of("/bin/sh", script.toString(), "--probe", key), "", all);
     assertEquals(1, out.strip().lines().count(), "one line of JSON: " + out);
     return JSON.readTree(out);
   }
@@ -169,6 +181,24 @@ class StatusFragmentsTest {
     assertEquals("volume gluster_volume: peers 3/3 connected, bricks 3/3 online, 2 pending heal here", g.path("summary").asText());
     assertEquals("down", probe("glusterfs", "").path("state").asText());
     assertEquals("glusterd is absent", probe("glusterfs", "").path("summary").asText());
+  }
+
+  @Test
+  void glusterAsksAgainWhileAnotherNodeHoldsGlusterdsLock() throws IOException {
+    JsonNode g = probe("glusterfs", "glusterd=active", Map.of("FAKE_GLUSTER_BUSY", "3"));
+    assertEquals(3, g.path("bricks_online").asInt(), g.toString());
+    assertEquals("degraded", g.path("state").asText(), "still the heals, not the lock: " + g);
+    assertEquals(4, Files.readAllLines(log.resolve("gluster-volume-status")).size());
+  }
+
+  @Test
+  void glusterThatNeverAnswersIsUnknownNotDown() throws IOException {
+    JsonNode g = probe("glusterfs", "glusterd=active", Map.of("FAKE_GLUSTER_BUSY", "99"));
+    assertEquals("unknown", g.path("state").asText(), g.toString());
+    assertEquals("volume gluster_volume: peers 3/3 connected, bricks unknown (glusterd did not answer volume status: "
+        + "Another transaction is in progress for gv0. Please try again after some time.), 2 pending heal here",
+        g.path("summary").asText());
+    assertEquals(6, Files.readAllLines(log.resolve("gluster-volume-status")).size());
   }
 
   @Test
