@@ -12,6 +12,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "multihead",
     mixinStandardHelpOptions = true,
+    // every subcommand gets --help (and --version): "multihead deploy --help" prints deploy's options
+    scope = CommandLine.ScopeType.INHERIT,
     version = "multihead 0.1.0",
     description = "Deploy, verify and operate a multi-head HPC controller cluster over SSH.",
     subcommands = {ValidateCommand.class, PlanCommand.class, DeployCommand.class, VerifyCommand.class, StatusCommand.class, BackupCommand.class})

@@ -25,7 +25,7 @@ final class SpecOptions {
   Path config;
 
   @Option(names = "--env-file", paramLabel = "FILE",
-      description = "KEY=VALUE lines (an optional 'export ' prefix, quotes stripped) added to the environment for ${VAR} interpolation.")
+      description = "KEY=VALUE lines (an optional 'export ' prefix, quotes stripped) added to the environment for $${VAR} interpolation.")
   List<Path> envFiles = List.of();
 
   /** The spec {@link #spec} returned, so the error handler can mask its secrets. */

@@ -109,6 +109,19 @@ class CliTest {
   }
 
   @Test
+  void everyCommandAndSubcommandHasHelp() {
+    for (String[] args : new String[][] {{"--help"}, {"deploy", "--help"}, {"status", "-h"}, {"backup", "restore", "--help"}}) {
+      Result r = run(args);
+      assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());
+      assertTrue(r.out().startsWith("Usage: multihead"), r.out());
+      assertTrue(r.err().isEmpty(), r.err());
+    }
+    String deploy = run("deploy", "--help").out();
+    assertTrue(deploy.contains("--config"), deploy);
+    assertTrue(deploy.contains("${VAR}") && !deploy.contains("null"), deploy);
+  }
+
+  @Test
   void missingFileAndBadArgumentsExitTwo() {
     Result r = run("validate", "-c", "/nonexistent/cluster.yaml");
     assertEquals(2, r.code());
