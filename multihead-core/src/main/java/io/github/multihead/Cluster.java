@@ -178,6 +178,21 @@ public final class Cluster implements AutoCloseable {
     return new io.github.multihead.backup.BackupManager(spec, transport, phases);
   }
 
+  /**
+   * Stop, start and (rolling) restart of the cluster's services in a safe order, guarded: see
+   * {@link io.github.multihead.control.ServiceControl}. A service that runs nowhere and must be
+   * bootstrapped (Galera) starts by deploying its phase.
+   *
+   * @throws IllegalStateException without a transport
+   */
+  public io.github.multihead.control.ServiceControl control() {
+    if (transport == null) {
+      throw new IllegalStateException("control needs a transport");
+    }
+    return new io.github.multihead.control.ServiceControl(spec, transport, phases,
+        number -> engine().deploy(DeployOptions.onlyPhase(number)), clock, sleeper);
+  }
+
   private Engine engine() {
     return new Engine(spec, phases, transport, listener, clock, sleeper);
   }

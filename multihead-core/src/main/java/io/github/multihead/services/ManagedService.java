@@ -88,6 +88,16 @@ public interface ManagedService {
     return java.util.Optional.empty();
   }
 
+  /**
+   * How this service is stopped, started and (rolling) restarted on its nodes: its units, when a
+   * node's part is back, whether it keeps a quorum, what it needs on the same node (see
+   * {@link Lifecycle}). What {@code Cluster.control()} runs. Empty (the default) when it has no
+   * daemons of its own to control.
+   */
+  default java.util.Optional<Lifecycle> lifecycle(ClusterSpec spec) {
+    return java.util.Optional.empty();
+  }
+
   /** A service's validation finding: an error or a warning, at a YAML path, in one line. */
   record Finding(boolean error, String path, String message) {
     public Finding {

@@ -135,6 +135,30 @@ public final class Galera implements ManagedService {
         .with("MH_GALERA_NODES", spec.controllersWith(Service.MARIADB).size()));
   }
 
+  /**
+   * mariadb on every Galera controller. A member is back when it is Synced in a primary component
+   * of every member (so a rolling restart takes the next member down only when the cluster is whole
+   * again). Keeps a quorum; when no member runs, it starts by deploying phase 2, whose bootstrap
+   * chooser picks the most advanced member from evidence ({@code safe_to_bootstrap}, seqno).
+   */
+  @Override
+  public java.util.Optional<io.github.multihead.services.Lifecycle> lifecycle(ClusterSpec spec) {
+    int members = spec.controllersWith(Service.MARIADB).size();
+    return java.util.Optional.of(io.github.multihead.services.Lifecycle
+        .of(ID, io.github.multihead.plan.Targets.controllersWith(spec, Service.MARIADB), "mariadb")
+        .ready(n -> io.github.multihead.exec.Command.shell(READY, Integer.toString(members)).withSudo().asReadOnly()
+            .withTimeout(java.time.Duration.ofSeconds(20)), java.time.Duration.ofMinutes(10))
+        .quorum()
+        .coldStartThroughPhase()
+        .build());
+  }
+
+  /** Synced, Primary, and a cluster of "$1" members (as root over the local socket: no password). */
+  private static final String READY = "mysql -N -B -e \"SHOW GLOBAL STATUS WHERE Variable_name IN "
+      + "('wsrep_local_state_comment', 'wsrep_cluster_size', 'wsrep_cluster_status')\" 2>&1 | awk -v n=\"$1\" '\n"
+      + "  $1 == \"wsrep_local_state_comment\" { s = $2 } $1 == \"wsrep_cluster_size\" { z = $2 } $1 == \"wsrep_cluster_status\" { p = $2 }\n"
+      + "  END { if (s != \"Synced\" || p != \"Primary\" || z != n) { printf \"state %s, %s, size %s of %s\\n\", s, p, z, n; exit 1 } }'\n";
+
   @Override
   public String toString() {
     return "Galera";

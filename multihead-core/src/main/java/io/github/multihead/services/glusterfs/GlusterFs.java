@@ -120,6 +120,30 @@ public final class GlusterFs implements ManagedService {
         .with("MH_GLUSTER_NODES", nodes));
   }
 
+  /**
+   * glusterd on every GlusterFS controller; a member counts as back when glusterd runs, its brick
+   * is online and nothing is pending heal on any brick (so a rolling restart never takes a second
+   * brick down while the first still heals). Keeps a quorum (the volume's client quorum).
+   */
+  @Override
+  public Optional<io.github.multihead.services.Lifecycle> lifecycle(ClusterSpec spec) {
+    String volume = spec.gluster().volumeName();
+    return Optional.of(io.github.multihead.services.Lifecycle
+        .of(id(), io.github.multihead.plan.Targets.controllersWith(spec, Service.GLUSTERFS), "glusterd")
+        .ready(n -> io.github.multihead.exec.Command.shell(READY, volume,
+            spec.controller(n.hostname()).orElseThrow().ip() + ":" + spec.gluster().brickPath())
+            .withSudo().asReadOnly().withTimeout(java.time.Duration.ofSeconds(20)), java.time.Duration.ofMinutes(5))
+        .quorum()
+        .build());
+  }
+
+  /** glusterd active, the brick "$2" online, no entry pending heal on any brick of volume "$1". */
+  private static final String READY = "systemctl is-active -q glusterd || { echo 'glusterd is not active'; exit 1; }\n"
+      + "gluster --mode=script volume status \"$1\" \"$2\" --xml 2>/dev/null | grep -q '<status>1</status>' "
+      + "|| { echo \"brick $2 is not online\"; exit 1; }\n"
+      + "gluster --mode=script volume heal \"$1\" statistics heal-count 2>/dev/null "
+      + "| awk '/^Number of entries:/ { n++; s += $4 } END { if (n == 0 || s > 0) { print \"entries pending heal: \" s; exit 1 } }'\n";
+
   @Override
   public String toString() {
     return "GlusterFs[phase 1 'glusterfs']";

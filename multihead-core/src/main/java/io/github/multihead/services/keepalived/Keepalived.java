@@ -85,6 +85,24 @@ public final class Keepalived implements ManagedService {
         .with("MH_KEEPALIVED_IFACE", spec.network().interfaceName()));
   }
 
+  /**
+   * keepalived on every keepalived controller; it holds the VIP, which a rolling restart moves away
+   * from a node (by stopping keepalived there first) before restarting that node's services.
+   */
+  @Override
+  public java.util.Optional<io.github.multihead.services.Lifecycle> lifecycle(ClusterSpec spec) {
+    String vip = spec.network().vip();
+    return java.util.Optional.of(io.github.multihead.services.Lifecycle
+        .of(ID, io.github.multihead.plan.Targets.controllersWith(spec, Service.KEEPALIVED), "keepalived")
+        .ready(n -> io.github.multihead.exec.Command.of("systemctl", "is-active", "-q", "keepalived").asReadOnly(),
+            java.time.Duration.ofSeconds(30))
+        .holds("the VIP " + vip, n -> io.github.multihead.exec.Command.shell(HOLDS, vip).asReadOnly())
+        .build());
+  }
+
+  /** This node has the address "$1". */
+  private static final String HOLDS = "ip -o -4 addr show | grep -q \" inet $1/\"\n";
+
   @Override
   public String toString() {
     return "Keepalived";

@@ -136,6 +136,37 @@ public final class Redis implements ManagedService {
         .with("MH_REDIS_NODES", spec.controllersWith(Service.REDIS).size()));
   }
 
+  /**
+   * redis-server (and redis-sentinel with primary/replica) on every Redis controller. A node is back
+   * when it answers; in a Redis Cluster, when {@code cluster_state} is ok again (every slot served),
+   * and the cluster keeps a quorum of primaries. The password comes from the root-only file the
+   * phase writes, into {@code REDISCLI_AUTH}: never argv.
+   */
+  @Override
+  public java.util.Optional<io.github.multihead.services.Lifecycle> lifecycle(ClusterSpec spec) {
+    RedisPhase.Topology topology = RedisPhase.Topology.of(spec);
+    String port = Integer.toString(spec.redis().port());
+    io.github.multihead.services.Lifecycle.Builder b = io.github.multihead.services.Lifecycle.of(id(),
+        io.github.multihead.plan.Targets.controllersWith(spec, Service.REDIS), "redis-server", "redis-sentinel");
+    b.ready(n -> io.github.multihead.exec.Command.shell(READY, spec.controller(n.hostname()).orElseThrow().ip(), port,
+        RedisPhase.CLI_AUTH_PATH, topology == RedisPhase.Topology.CLUSTER ? "cluster" : "single").withSudo().asReadOnly()
+        .withTimeout(java.time.Duration.ofSeconds(20)), java.time.Duration.ofMinutes(2));
+    if (topology == RedisPhase.Topology.CLUSTER) {
+      b.quorum();
+    }
+    return java.util.Optional.of(b.build());
+  }
+
+  /** "$1":"$2" answers PING, and with "$4" = cluster its cluster_state is ok; the password from "$3". */
+  private static final String READY = "REDISCLI_AUTH=$(cat \"$3\") || exit 1\n"
+      + "export REDISCLI_AUTH\n"
+      + "if [ \"$4\" = cluster ]; then\n"
+      + "  state=$(redis-cli --no-auth-warning -h \"$1\" -p \"$2\" CLUSTER INFO 2>&1 | tr -d '\\r' | sed -n 's/^cluster_state://p')\n"
+      + "  [ \"$state\" = ok ] || { echo \"cluster_state ${state:-unanswered}\"; exit 1; }\n"
+      + "else\n"
+      + "  [ \"$(redis-cli --no-auth-warning -h \"$1\" -p \"$2\" PING 2>&1)\" = PONG ] || { echo 'no PONG'; exit 1; }\n"
+      + "fi\n";
+
   @Override
   public String toString() {
     return "Redis";

@@ -134,6 +134,43 @@ public final class Slurm implements ManagedService {
         List.of("tar", "gzip")).withDrill(io.github.multihead.internal.text.Resources.text(Slurm.class, "drill.sh")));
   }
 
+  /**
+   * munge, slurmdbd, slurmctld and slurmrestd on the controllers, munge and slurmd on the compute
+   * nodes (each node's list cut to what it has installed). A controller is back when {@code scontrol
+   * ping} finds every slurmctld up; a compute node when slurmd runs and Slurm does not see it down.
+   * slurmdbd needs Galera and slurmctld's state lives on GlusterFS, so neither is stopped alone
+   * under a running slurmctld. The primary controller restarts last, after its backups.
+   */
+  @Override
+  public java.util.Optional<io.github.multihead.services.Lifecycle> lifecycle(ClusterSpec spec) {
+    List<io.github.multihead.exec.Node> nodes = new ArrayList<>(io.github.multihead.plan.Targets.controllersWith(spec, Service.SLURM));
+    nodes.addAll(io.github.multihead.plan.Targets.computeNodes(spec));
+    if (nodes.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    io.github.multihead.services.Lifecycle.Builder b = io.github.multihead.services.Lifecycle.of(ID, nodes)
+        .units(n -> SlurmConfig.isController(spec, n.hostname()) ? List.of("munge", "slurmdbd", "slurmctld", "slurmrestd")
+            : List.of("munge", "slurmd"))
+        .ready(n -> (SlurmConfig.isController(spec, n.hostname()) ? io.github.multihead.exec.Command.shell(CONTROLLER_READY)
+            : io.github.multihead.exec.Command.shell(COMPUTE_READY, n.hostname())).asReadOnly()
+            .withTimeout(java.time.Duration.ofSeconds(20)), java.time.Duration.ofMinutes(3))
+        .needs(io.github.multihead.services.galera.Galera.ID, "glusterfs");
+    List<Controller> controllers = SlurmConfig.controllers(spec);
+    if (!controllers.isEmpty()) {
+      b.restartLast(controllers.get(0).hostname());
+    }
+    return java.util.Optional.of(b.build());
+  }
+
+  /** Every slurmctld answers {@code scontrol ping}. */
+  private static final String CONTROLLER_READY = "out=$(scontrol ping 2>&1) || { echo \"$out\" | tail -n 1; exit 1; }\n"
+      + "if echo \"$out\" | grep -q DOWN; then echo \"$out\" | grep DOWN | head -n 1; exit 1; fi\n";
+
+  /** slurmd runs and Slurm sees node "$1" responding and not down. */
+  private static final String COMPUTE_READY = "systemctl is-active -q slurmd || { echo 'slurmd is not active'; exit 1; }\n"
+      + "state=$(sinfo -h -n \"$1\" -o %T 2>&1 | head -n 1)\n"
+      + "case $state in ''|*down*|*DOWN*|*fail*|*unknown*|*not_responding*|*'*') echo \"node state ${state:-unknown}\"; exit 1 ;; esac\n";
+
   @Override
   public String toString() {
     return "Slurm";

@@ -98,6 +98,20 @@ public final class Web implements ManagedService {
     return java.util.Optional.of(io.github.multihead.services.StatusProbe.fromResource(Web.class, "web"));
   }
 
+  /** nginx on every web controller; a node is back when its {@code https://IP/health} answers 200. */
+  @Override
+  public java.util.Optional<io.github.multihead.services.Lifecycle> lifecycle(ClusterSpec spec) {
+    return java.util.Optional.of(io.github.multihead.services.Lifecycle
+        .of(ID, io.github.multihead.plan.Targets.controllersWith(spec, Service.WEB), "nginx")
+        .ready(n -> io.github.multihead.exec.Command.shell(READY, spec.controller(n.hostname()).orElseThrow().ip()).asReadOnly()
+            .withTimeout(java.time.Duration.ofSeconds(15)), java.time.Duration.ofMinutes(1))
+        .build());
+  }
+
+  /** https://"$1"/health answers 200 (liveness from the node itself: -k, the certificate is verify's business). */
+  private static final String READY = "code=$(curl -sk -o /dev/null -w '%{http_code}' --max-time 5 \"https://$1/health\")\n"
+      + "[ \"$code\" = 200 ] || { echo \"/health answered $code\"; exit 1; }\n";
+
   @Override
   public String toString() {
     return "Web";
