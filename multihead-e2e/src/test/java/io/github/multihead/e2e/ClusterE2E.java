@@ -308,17 +308,144 @@ class ClusterE2E {
   @Test
   @Order(7)
   void aRollingConfigChangeUnderWritesLosesNoRow(LabCluster lab) throws Exception {
-    Node writerHome = lab.node(1);
-    run(lab, writerHome, "CREATE DATABASE IF NOT EXISTS e2e; CREATE TABLE IF NOT EXISTS e2e.rows (id INT PRIMARY KEY, via VARCHAR(16)) ENGINE=InnoDB;");
-    Set<Integer> acknowledged = new ConcurrentSkipListSet<>();
-    List<String> failures = Collections.synchronizedList(new ArrayList<>());
-    AtomicBoolean stop = new AtomicBoolean();
-    Thread writer = new Thread(() -> {
+    RowWriter writer = RowWriter.start(lab);
+    long t0 = System.nanoTime();
+    RunReport change;
+    try {
+      change = cluster(lab, Galera.create().withOption("max_connections", "180")).deploy();
+    } finally {
+      writer.finish();
+    }
+    System.out.printf("[figures] rolling change: %.1f s; %s; %s%n", (System.nanoTime() - t0) / 1e9, change.summary(), writer);
+    List<String> changed = change.events().stream().filter(StepEvent::changed).map(e -> e.node() + " " + e.step())
+        .collect(Collectors.toList());
+    assertEquals(6, changed.size(), changed.toString()); // galera.cnf + restart on each node, nothing else
+    assertTrue(changed.stream().allMatch(s -> s.endsWith("galera.cnf") || s.endsWith("restart mariadb")), changed.toString());
+    writer.assertNoRowLost();
+    for (Node n : lab.nodes()) {
+      CommandResult mc = lab.transport().executor(n).run(Command.of("mysql", "-N", "-e", "SELECT @@max_connections"));
+      assertEquals("180", mc.stdout().strip(), n + " runs with the new option");
+    }
+  }
+
+  @Test
+  @Order(8)
+  void aRollingRestartOfEverythingUnderWritesLosesNoRowAndEndsHealthy(LabCluster lab) throws Exception {
+    Cluster cluster = Cluster.builder().spec(lab.spec()).transport(lab.transport()).build(); // not closed: the lab's transport
+    // a guard, on real nodes: Galera under node1's running slurmdbd is not stopped alone
+    io.github.multihead.MultiheadException refused = assertThrows(io.github.multihead.MultiheadException.class,
+        () -> cluster.control().stop(io.github.multihead.control.ControlOptions.all().services("galera").nodes("node1")));
+    assertEquals("stop refused: slurm runs on node1 and needs galera there (stop slurm too) (--force overrides)", refused.getMessage());
+    assertEquals("active", lab.transport().executor(lab.node(1)).run(Command.of("systemctl", "is-active", "mariadb")).stdout().strip());
+    String holder = vipHolder(lab);
+    RowWriter writer = RowWriter.start(lab);
+    io.github.multihead.control.ControlReport report;
+    try {
+      report = cluster.control().restart(io.github.multihead.control.ControlOptions.all()
+          .progress(line -> System.out.println("[restart] " + line)));
+    } finally {
+      writer.finish();
+    }
+    System.out.println(report);
+    System.out.printf("[figures] rolling restart of every service on %d nodes: %.1f s; %s%n", lab.spec().controllers().size()
+        + lab.spec().computeNodes().size(), report.duration().toMillis() / 1000.0, writer);
+    assertTrue(report.succeeded(), report.toString());
+    assertTrue(report.overridden().isEmpty());
+    List<String> lines = report.steps().stream().map(st -> st.node() + ": " + st.what()).collect(Collectors.toList());
+    int lastElsewhere = 0;
+    for (int i = 0; i < lines.size(); i++) {
+      if (!lines.get(i).startsWith(holder + ":")) {
+        lastElsewhere = i;
+      }
+    }
+    assertTrue(lines.get(lastElsewhere + 1).startsWith(holder + ": move the VIP"), "the VIP holder last, its VIP moved first: " + lines);
+    assertTrue(lines.contains("node4: restart slurm (munge, slurmd)"), lines.toString());
+    writer.assertNoRowLost();
+    assertEquals(holder, vipHolder(lab), "the VIP is back on its owner");
+    io.github.multihead.status.ClusterStatus after = awaitHealthy(cluster);
+    assertEquals("healthy", after.overall(), after.toCompact());
+  }
+
+  @Test
+  @Order(9)
+  void aFullStopThenStartBootstrapsGaleraFromEvidenceAndEndsHealthy(LabCluster lab) throws Exception {
+    Cluster cluster = Cluster.builder().spec(lab.spec()).transport(lab.transport()).build();
+    run(lab, lab.node(1), "CREATE DATABASE IF NOT EXISTS e2e_stop; CREATE TABLE IF NOT EXISTS e2e_stop.t (id INT PRIMARY KEY);"
+        + " INSERT INTO e2e_stop.t SELECT seq FROM seq_1_to_25;");
+    io.github.multihead.control.ControlReport stop = cluster.control().stop(io.github.multihead.control.ControlOptions.all());
+    System.out.println(stop);
+    assertTrue(stop.succeeded(), stop.toString());
+    for (Node n : lab.nodes()) {
+      for (String unit : List.of("mariadb", "redis-server", "glusterd", "nginx", "keepalived")) {
+        String state = lab.transport().executor(n).run(Command.of("systemctl", "is-active", unit)).stdout().strip();
+        if (!state.equals("inactive")) {
+          throw new AssertionError(n.hostname() + " " + unit + " is " + state + " after the stop");
+        }
+      }
+    }
+    io.github.multihead.control.ControlReport start = cluster.control().start(io.github.multihead.control.ControlOptions.all());
+    System.out.println(start);
+    System.out.printf("[figures] full stop %.1f s, start %.1f s%n", stop.duration().toMillis() / 1000.0, start.duration().toMillis() / 1000.0);
+    assertTrue(start.succeeded(), start.toString());
+    assertTrue(start.steps().stream().anyMatch(st -> st.what().startsWith("start galera by deploying phase 2")), start.toString());
+    CommandResult rows = lab.transport().executor(lab.node(3)).run(Command.of("mysql", "-N", "-e", "SELECT COUNT(*) FROM e2e_stop.t"));
+    assertEquals("25", rows.stdout().strip(), rows.stderr());
+    run(lab, lab.node(1), "DROP DATABASE e2e_stop;");
+    io.github.multihead.status.ClusterStatus after = awaitHealthy(cluster);
+    assertEquals("healthy", after.overall(), after.toCompact());
+  }
+
+  private static String vipHolder(LabCluster lab) {
+    for (Node n : lab.nodes()) {
+      if (lab.transport().executor(n).run(Command.shell("ip -o -4 addr show | grep -q \" inet $1/\"", lab.spec().network().vip())).ok()) {
+        return n.hostname();
+      }
+    }
+    return "";
+  }
+
+  private static io.github.multihead.status.ClusterStatus awaitHealthy(Cluster cluster) throws InterruptedException {
+    io.github.multihead.status.ClusterStatus s = cluster.status();
+    for (int i = 0; i < 60 && !s.healthy(); i++) {
+      Thread.sleep(1000);
+      s = cluster.status();
+    }
+    return s;
+  }
+
+  /**
+   * A bounded client writing numbered rows to Galera while something restarts: each row is tried on
+   * up to 6 members in turn (the next when one is restarting), at most 5000 rows or 10 minutes;
+   * a row counts as written when a member acknowledged it.
+   */
+  private static final class RowWriter {
+    private final LabCluster lab;
+    private final Set<Integer> acknowledged = new ConcurrentSkipListSet<>();
+    private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final List<Integer> unwritten = Collections.synchronizedList(new ArrayList<>());
+    private Thread thread;
+
+    private RowWriter(LabCluster lab) {
+      this.lab = lab;
+    }
+
+    static RowWriter start(LabCluster lab) throws InterruptedException {
+      RowWriter w = new RowWriter(lab);
+      run(lab, lab.node(1), "DROP DATABASE IF EXISTS e2e; CREATE DATABASE e2e; CREATE TABLE e2e.rows (id INT PRIMARY KEY, via VARCHAR(16)) ENGINE=InnoDB;");
+      w.thread = new Thread(w::write, "row-writer");
+      w.thread.start();
+      Thread.sleep(1000);
+      return w;
+    }
+
+    private void write() {
+      List<Node> members = lab.nodes();
       long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
       for (int id = 1; id <= 5000 && !stop.get() && System.nanoTime() < deadline; id++) {
         boolean ok = false;
         for (int attempt = 0; attempt < 6 && !ok; attempt++) {
-          Node n = lab.nodes().get((id + attempt) % 3); // the next node when one is restarting
+          Node n = members.get((id + attempt) % 3); // the next member when one is restarting
           try {
             CommandResult r = lab.transport().executor(n).run(Command.of("mysql", "-e",
                 "INSERT INTO e2e.rows VALUES (" + id + ", '" + n.hostname() + "')"));
@@ -332,38 +459,38 @@ class ClusterE2E {
         }
         if (ok) {
           acknowledged.add(id);
+        } else {
+          unwritten.add(id);
         }
       }
-    }, "row-writer");
-    writer.start();
-    long t0 = System.nanoTime();
-    RunReport change;
-    try {
-      Thread.sleep(1000);
-      change = cluster(lab, Galera.create().withOption("max_connections", "180")).deploy();
-    } finally {
+    }
+
+    void finish() throws InterruptedException {
       Thread.sleep(1000);
       stop.set(true);
-      writer.join(60_000);
+      thread.join(60_000);
     }
-    System.out.printf("[figures] rolling change: %.1f s; %s; rows acknowledged %d; failed attempts (retried) %d%n",
-        (System.nanoTime() - t0) / 1e9, change.summary(), acknowledged.size(), failures.size());
-    List<String> changed = change.events().stream().filter(StepEvent::changed).map(e -> e.node() + " " + e.step())
-        .collect(Collectors.toList());
-    assertEquals(6, changed.size(), changed.toString()); // galera.cnf + restart on each node, nothing else
-    assertTrue(changed.stream().allMatch(s -> s.endsWith("galera.cnf") || s.endsWith("restart mariadb")), changed.toString());
-    assertTrue(acknowledged.size() > 50, "the writer wrote " + acknowledged.size() + " rows; failures: " + failures);
-    for (Node n : lab.nodes()) {
-      CommandResult r = lab.transport().executor(n).run(Command.of("mysql", "-N", "-e",
-          "SET SESSION wsrep_sync_wait=1; SELECT id FROM e2e.rows ORDER BY id"));
-      Set<Integer> present = r.stdoutLines().stream().filter(l -> !l.isBlank()).map(l -> Integer.parseInt(l.strip()))
-          .collect(Collectors.toCollection(TreeSet::new));
-      assertTrue(present.containsAll(acknowledged), n + " lost rows: " + new TreeSet<>(acknowledged).stream()
-          .filter(i -> !present.contains(i)).limit(20).collect(Collectors.toList()));
-      CommandResult mc = lab.transport().executor(n).run(Command.of("mysql", "-N", "-e", "SELECT @@max_connections"));
-      assertEquals("180", mc.stdout().strip(), n + " runs with the new option");
+
+    /** Every acknowledged row on every member; no row failed all its attempts; the table dropped after. */
+    void assertNoRowLost() {
+      assertTrue(acknowledged.size() > 50, "the writer wrote " + acknowledged.size() + " rows; failures: " + failures);
+      assertEquals(List.of(), unwritten, "rows that failed all 6 attempts; failures: " + failures);
+      for (Node n : lab.nodes()) {
+        CommandResult r = lab.transport().executor(n).run(Command.of("mysql", "-N", "-e",
+            "SET SESSION wsrep_sync_wait=1; SELECT id FROM e2e.rows ORDER BY id"));
+        Set<Integer> present = r.stdoutLines().stream().filter(l -> !l.isBlank()).map(l -> Integer.parseInt(l.strip()))
+            .collect(Collectors.toCollection(TreeSet::new));
+        assertTrue(present.containsAll(acknowledged), n + " lost rows: " + new TreeSet<>(acknowledged).stream()
+            .filter(i -> !present.contains(i)).limit(20).collect(Collectors.toList()));
+      }
+      run(lab, lab.node(1), "DROP DATABASE e2e;");
     }
-    run(lab, writerHome, "DROP DATABASE e2e;");
+
+    @Override
+    public String toString() {
+      return "rows acknowledged " + acknowledged.size() + ", failed attempts (retried) " + failures.size() + ", rows never written "
+          + unwritten.size();
+    }
   }
 
   private static void run(LabCluster lab, Node n, String sql) {
@@ -372,7 +499,7 @@ class ClusterE2E {
   }
 
   @Test
-  @Order(8)
+  @Order(10)
   void aSecondPrimaryComponentIsRefusedBeforeAnythingChanges(LabCluster lab) {
     // node3 leaves, bootstraps a cluster of its own while partitioned, and comes back
     lab.script().run(60, "isolate", "3");
