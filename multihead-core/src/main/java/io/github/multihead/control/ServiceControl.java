@@ -246,8 +246,9 @@ public final class ServiceControl {
         }
       }
       for (Controlled h : released) {
-        if (!run.command(n, "start " + h.id() + " again (" + h.lifecycle().holdsWhat().orElseThrow() + " may return)",
-            systemctl("start", states.loaded(h, n))) || !run.await(n, h)) {
+        String what = h.lifecycle().holdsWhat().orElseThrow();
+        if (!run.command(n, "start " + h.id() + " again", systemctl("start", states.loaded(h, n))) || !run.await(n, h)
+            || !run.awaitHeldHere(n, h, what)) {
           return run.report();
         }
       }
@@ -474,6 +475,12 @@ public final class ServiceControl {
         });
         return "now on " + holder[0];
       });
+    }
+
+    /** The resource returns to the node that held it (keepalived preempts by priority). */
+    boolean awaitHeldHere(Node n, Controlled h, String what) {
+      return step(n.hostname(), "wait until " + what + " is back here (at most " + VIP_MOVE.toSeconds() + " s)",
+          () -> poll(VIP_MOVE, () -> ok(n, h.lifecycle().holds(n).orElseThrow()) ? Optional.empty() : Optional.of("still elsewhere")));
     }
 
     boolean deploy(Controlled c) {

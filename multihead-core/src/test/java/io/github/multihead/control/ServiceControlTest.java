@@ -80,6 +80,8 @@ class ServiceControlTest {
     assertEquals(1, mostMariadbDown, "never two Galera members down at once");
     assertTrue(r.steps().stream().anyMatch(s -> s.what().equals("wait until another node holds the VIP 192.168.1.100 (at most 30 s)")
         && s.detail().equals("now on server2")), r.toString());
+    assertEquals("server1: wait until the VIP 192.168.1.100 is back here (at most 30 s)",
+        r.steps().get(r.steps().size() - 1).node() + ": " + r.steps().get(r.steps().size() - 1).what());
     assertTrue(r.overridden().isEmpty());
     assertNoSecretInArgv();
   }

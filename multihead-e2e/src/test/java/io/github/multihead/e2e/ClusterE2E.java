@@ -371,7 +371,7 @@ class ClusterE2E {
   void aFullStopThenStartBootstrapsGaleraFromEvidenceAndEndsHealthy(LabCluster lab) throws Exception {
     Cluster cluster = Cluster.builder().spec(lab.spec()).transport(lab.transport()).build();
     run(lab, lab.node(1), "CREATE DATABASE IF NOT EXISTS e2e_stop; CREATE TABLE IF NOT EXISTS e2e_stop.t (id INT PRIMARY KEY);"
-        + " INSERT INTO e2e_stop.t SELECT seq FROM seq_1_to_25;");
+        + " USE e2e_stop; INSERT INTO t SELECT seq FROM seq_1_to_25;");
     io.github.multihead.control.ControlReport stop = cluster.control().stop(io.github.multihead.control.ControlOptions.all());
     System.out.println(stop);
     assertTrue(stop.succeeded(), stop.toString());
