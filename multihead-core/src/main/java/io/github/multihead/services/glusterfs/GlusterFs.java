@@ -122,8 +122,12 @@ public final class GlusterFs implements ManagedService {
 
   /**
    * glusterd on every GlusterFS controller; a member counts as back when glusterd runs, its brick
-   * is online and nothing is pending heal on any brick (so a rolling restart never takes a second
-   * brick down while the first still heals). Keeps a quorum (the volume's client quorum).
+   * is online and nothing is pending heal on any brick, so a rolling restart never takes a second
+   * brick down while the first one still heals: Debian's glusterd unit kills the node's brick
+   * processes with it (KillMode=control-group), so writes made meanwhile must heal. While entries are
+   * pending the check launches an index heal: the self-heal daemon otherwise waits for its next
+   * crawl (cluster.heal-timeout, 600 s) for entries it missed when the brick came back. Keeps a
+   * quorum (the volume's client quorum).
    */
   @Override
   public Optional<io.github.multihead.services.Lifecycle> lifecycle(ClusterSpec spec) {
@@ -132,17 +136,24 @@ public final class GlusterFs implements ManagedService {
         .of(id(), io.github.multihead.plan.Targets.controllersWith(spec, Service.GLUSTERFS), "glusterd")
         .ready(n -> io.github.multihead.exec.Command.shell(READY, volume,
             spec.controller(n.hostname()).orElseThrow().ip() + ":" + spec.gluster().brickPath())
-            .withSudo().asReadOnly().withTimeout(java.time.Duration.ofSeconds(20)), java.time.Duration.ofMinutes(5))
+            .withSudo().withTimeout(java.time.Duration.ofSeconds(20)), java.time.Duration.ofMinutes(5))
         .quorum()
         .build());
   }
 
-  /** glusterd active, the brick "$2" online, no entry pending heal on any brick of volume "$1". */
+  /**
+   * glusterd active, the brick "$2" online, no entry pending heal on any brick of volume "$1" (with
+   * entries pending: an index heal launched, and not yet).
+   */
   private static final String READY = "systemctl is-active -q glusterd || { echo 'glusterd is not active'; exit 1; }\n"
       + "gluster --mode=script volume status \"$1\" \"$2\" --xml 2>/dev/null | grep -q '<status>1</status>' "
       + "|| { echo \"brick $2 is not online\"; exit 1; }\n"
-      + "gluster --mode=script volume heal \"$1\" statistics heal-count 2>/dev/null "
-      + "| awk '/^Number of entries:/ { n++; s += $4 } END { if (n == 0 || s > 0) { print \"entries pending heal: \" s; exit 1 } }'\n";
+      + "pending=$(gluster --mode=script volume heal \"$1\" statistics heal-count 2>/dev/null "
+      + "| awk '/^Number of entries:/ { n++; s += $4 } END { print (n == 0 ? \"unknown\" : s) }')\n"
+      + "[ \"$pending\" = 0 ] && exit 0\n"
+      + "[ \"$pending\" = unknown ] || gluster --mode=script volume heal \"$1\" >/dev/null 2>&1\n"
+      + "echo \"entries pending heal: $pending\"\n"
+      + "exit 1\n";
 
   @Override
   public String toString() {
