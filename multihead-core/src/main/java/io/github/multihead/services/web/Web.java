@@ -98,6 +98,17 @@ public final class Web implements ManagedService {
     return java.util.Optional.of(io.github.multihead.services.StatusProbe.fromResource(Web.class, "web"));
   }
 
+  /**
+   * Every route of {@code https://<domain>} (the routes of {@link #verification}: {@code /health},
+   * {@code /api/auth/health}, {@code /api/auth/token}, {@code /api/jobs/health}, {@code /}) and
+   * {@code http://<address>/health} (301), with the shared certificate as CA; on the VIP too when the
+   * spec has keepalived controllers. Empty without web controllers.
+   */
+  @Override
+  public java.util.Optional<io.github.multihead.web.WebSite> webSite(ClusterSpec spec) {
+    return spec.controllersWith(Service.WEB).isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(WebChecks.site(spec));
+  }
+
   @Override
   public String toString() {
     return "Web";
