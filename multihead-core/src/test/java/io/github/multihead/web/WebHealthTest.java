@@ -91,6 +91,25 @@ class WebHealthTest {
   }
 
   @Test
+  void theLabsOwnOutputWithAWebUserIsHealthy() throws IOException {
+    // captured on the lab (WebHealthE2E, target/web-health-captures/vip-healthy.txt): with web users the token route answers 401
+    ClusterSpec withUser = ClusterSpec.builder().from(spec).web(io.github.multihead.spec.WebSettings.builder().from(spec.web())
+        .users(List.of(io.github.multihead.spec.WebUser.builder().name("alice").password(io.github.multihead.spec.Secret.of("Alice-pw-0123456789"))
+            .build())).build()).build();
+    RecordingTransport mock = RecordingTransport.create();
+    mock.on("server1", probeOf(VIP)).respond(0, fixture("web-health-lab-vip.txt"));
+    WebHealthReport r = Cluster.builder().spec(withUser).transport(mock).clock(clock).build().webHealth();
+    assertTrue(r.healthy(), r.toTable());
+    assertEquals(401, r.target("vip").orElseThrow().route("/api/auth/token").orElseThrow().code());
+    assertEquals(196.426, r.target("vip").orElseThrow().route("/api/jobs/health").orElseThrow().latencyMs(), 1e-9);
+    assertEquals(Instant.parse("2036-11-23T19:46:24Z"), r.target("vip").orElseThrow().certificate().orElseThrow().notAfter());
+    RecordingTransport seedMock = RecordingTransport.create();
+    seedMock.on("server1", probeOf(VIP)).respond(0, fixture("web-health-lab-vip.txt"));
+    assertEquals(List.of("vip: /api/auth/token answered 401, wanted 503"), cluster(seedMock).webHealth().reasons(),
+        "without web users the token route must answer 503: the expectation follows the spec");
+  }
+
+  @Test
   void allNodesWithNginxStoppedOnOneNodeIsDegradedAndNamesItsRoutes() throws IOException {
     RecordingTransport mock = RecordingTransport.create();
     mock.on("server1", probeOf(VIP)).respond(0, fixture("web-health-healthy.txt"));

@@ -49,7 +49,10 @@ class WebHealthE2E {
   private static final Path CAPTURES = Path.of("target", "web-health-captures");
   private static final String VIP = "10.213.7.100";
 
-  /** Phases 0-6 of the standard list (no backup phase). */
+  /**
+   * Phases 0-6 of the standard list (no backup phase). Not closed by the tests: closing a Cluster
+   * closes its transport, which is the lab's, shared by every test of the class.
+   */
   private static Cluster cluster(LabCluster lab) {
     return Cluster.builder().spec(lab.spec()).transport(lab.transport())
         .phases(Phases.standard().stream().filter(p -> p.number() <= 6).collect(Collectors.toList())).journal(JOURNAL).build();
@@ -97,46 +100,45 @@ class WebHealthE2E {
   void afterPhasesZeroToSixEveryRouteOnTheVipAndEveryNodeIsHealthy(LabCluster lab) throws Exception {
     Files.deleteIfExists(JOURNAL);
     long t0 = System.nanoTime();
-    try (Cluster cluster = cluster(lab)) {
-      RunReport report = cluster.deploy();
-      System.out.printf("[figures] phases 0-6 from bare nodes: %.1f s; %s%n", (System.nanoTime() - t0) / 1e9, report.summary());
-      for (PostconditionResult p : report.postconditions()) {
-        assertTrue(p.passed(), p.toString());
-      }
-      capture(lab, lab.node(1), VIP, "vip-healthy.txt");
-      capture(lab, lab.node(2), lab.node(2).address(), "node2-healthy.txt");
+    Cluster cluster = cluster(lab);
+    RunReport report = cluster.deploy();
+    System.out.printf("[figures] phases 0-6 from bare nodes: %.1f s; %s%n", (System.nanoTime() - t0) / 1e9, report.summary());
+    for (PostconditionResult p : report.postconditions()) {
+      assertTrue(p.passed(), p.toString());
+    }
+    capture(lab, lab.node(1), VIP, "vip-healthy.txt");
+    capture(lab, lab.node(2), lab.node(2).address(), "node2-healthy.txt");
 
-      WebHealthReport vip = cluster.webHealth();
-      System.out.print(vip.toTable());
-      assertTrue(vip.healthy(), vip.toTable());
-      assertEquals(List.of("vip"), vip.targets().stream().map(TargetResult::target).collect(Collectors.toList()));
-      assertEquals(VIP, vip.targets().get(0).address());
-      assertEveryRouteAsExpected(vip.targets().get(0));
+    WebHealthReport vip = cluster.webHealth();
+    System.out.print(vip.toTable());
+    assertTrue(vip.healthy(), vip.toTable());
+    assertEquals(List.of("vip"), vip.targets().stream().map(TargetResult::target).collect(Collectors.toList()));
+    assertEquals(VIP, vip.targets().get(0).address());
+    assertEveryRouteAsExpected(vip.targets().get(0));
 
-      WebHealthReport all = cluster.webHealth(WebHealthOptions.allNodes());
-      System.out.print(all.toTable());
-      System.out.println(all.toJson());
-      assertTrue(all.healthy(), all.toTable());
-      assertEquals(List.of("vip", "node1", "node2", "node3"), all.targets().stream().map(TargetResult::target).collect(Collectors.toList()));
-      all.targets().forEach(WebHealthE2E::assertEveryRouteAsExpected);
-      for (int i = 1; i <= 3; i++) {
-        assertEquals("node" + i, all.target("node" + i).orElseThrow().askedFrom(), "each node asked on itself");
-      }
-      JsonNode doc = new ObjectMapper().readTree(all.toJson());
-      assertEquals(1, doc.path("schema").asInt());
-      assertEquals("healthy", doc.path("overall").asText());
+    WebHealthReport all = cluster.webHealth(WebHealthOptions.allNodes());
+    System.out.print(all.toTable());
+    System.out.println(all.toJson());
+    assertTrue(all.healthy(), all.toTable());
+    assertEquals(List.of("vip", "node1", "node2", "node3"), all.targets().stream().map(TargetResult::target).collect(Collectors.toList()));
+    all.targets().forEach(WebHealthE2E::assertEveryRouteAsExpected);
+    for (int i = 1; i <= 3; i++) {
+      assertEquals("node" + i, all.target("node" + i).orElseThrow().askedFrom(), "each node asked on itself");
+    }
+    JsonNode doc = new ObjectMapper().readTree(all.toJson());
+    assertEquals(1, doc.path("schema").asInt());
+    assertEquals("healthy", doc.path("overall").asText());
 
-      for (WebHealthOptions o : List.of(WebHealthOptions.vipOnly(), WebHealthOptions.allNodes())) {
-        List<Double> ms = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-          long s = System.nanoTime();
-          assertTrue(cluster.webHealth(o).healthy());
-          ms.add((System.nanoTime() - s) / 1e6);
-        }
-        Collections.sort(ms);
-        System.out.printf("[figures] warm webHealth(%s): median of 10 %.0f ms (min %.0f, max %.0f)%n", o, median(ms), ms.get(0),
-            ms.get(ms.size() - 1));
+    for (WebHealthOptions o : List.of(WebHealthOptions.vipOnly(), WebHealthOptions.allNodes())) {
+      List<Double> ms = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        long s = System.nanoTime();
+        assertTrue(cluster.webHealth(o).healthy());
+        ms.add((System.nanoTime() - s) / 1e6);
       }
+      Collections.sort(ms);
+      System.out.printf("[figures] warm webHealth(%s): median of 10 %.0f ms (min %.0f, max %.0f)%n", o, median(ms), ms.get(0),
+          ms.get(ms.size() - 1));
     }
   }
 
@@ -144,42 +146,41 @@ class WebHealthE2E {
   @Order(2)
   void nginxStoppedOnNode2IsNamedOnItsOwnAddressWhileTheVipStaysHealthy(LabCluster lab) throws Exception {
     Node node2 = lab.node(2);
-    try (Cluster cluster = cluster(lab)) {
-      assertTrue(run(lab, lab.node(1), "ip", "-o", "-4", "addr", "show").stdout().contains(" " + VIP + "/"), "the VIP on node1");
-      assertEquals(0, run(lab, node2, "systemctl", "stop", "nginx").exitCode());
-      try {
-        capture(lab, node2, node2.address(), "node2-nginx-stopped.txt");
-        WebHealthReport all = cluster.webHealth(WebHealthOptions.allNodes());
-        System.out.print(all.toTable());
-        assertFalse(all.healthy(), all.toTable());
-        assertEquals("degraded", all.overall(), all.toTable());
-        TargetResult n2 = all.target("node2").orElseThrow();
-        assertEquals("down", n2.state());
-        assertTrue(n2.certificate().isEmpty(), "no certificate served");
-        for (RouteResult r : n2.routes()) {
-          assertEquals(0, r.code(), r.toString());
-          assertEquals("could not connect", r.error(), r.toString());
-        }
-        assertTrue(all.reasons().contains("node2: /health answered 000 (could not connect), wanted 200"), all.reasons().toString());
-        assertTrue(all.reasons().stream().allMatch(x -> x.startsWith("node2: ")), all.reasons().toString());
-        for (String other : List.of("vip", "node1", "node3")) {
-          assertEquals("ok", all.target(other).orElseThrow().state(), other);
-        }
-        WebHealthReport vip = cluster.webHealth();
-        assertTrue(vip.healthy(), vip.toTable());
-        assertEquals("node1", vip.targets().get(0).askedFrom());
-      } finally {
-        assertEquals(0, run(lab, node2, "systemctl", "start", "nginx").exitCode());
+    Cluster cluster = cluster(lab);
+    assertTrue(run(lab, lab.node(1), "ip", "-o", "-4", "addr", "show").stdout().contains(" " + VIP + "/"), "the VIP on node1");
+    assertEquals(0, run(lab, node2, "systemctl", "stop", "nginx").exitCode());
+    try {
+      capture(lab, node2, node2.address(), "node2-nginx-stopped.txt");
+      WebHealthReport all = cluster.webHealth(WebHealthOptions.allNodes());
+      System.out.print(all.toTable());
+      assertFalse(all.healthy(), all.toTable());
+      assertEquals("degraded", all.overall(), all.toTable());
+      TargetResult n2 = all.target("node2").orElseThrow();
+      assertEquals("down", n2.state());
+      assertTrue(n2.certificate().isEmpty(), "no certificate served");
+      for (RouteResult r : n2.routes()) {
+        assertEquals(0, r.code(), r.toString());
+        assertEquals("could not connect", r.error(), r.toString());
       }
-      long t0 = System.nanoTime();
-      WebHealthReport back = cluster.webHealth(WebHealthOptions.allNodes());
-      while (!back.healthy() && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30)) {
-        Thread.sleep(500);
-        back = cluster.webHealth(WebHealthOptions.allNodes());
+      assertTrue(all.reasons().contains("node2: /health answered 000 (could not connect), wanted 200"), all.reasons().toString());
+      assertTrue(all.reasons().stream().allMatch(x -> x.startsWith("node2: ")), all.reasons().toString());
+      for (String other : List.of("vip", "node1", "node3")) {
+        assertEquals("ok", all.target(other).orElseThrow().state(), other);
       }
-      assertTrue(back.healthy(), back.toTable());
-      System.out.printf("[figures] nginx started on node2: web health healthy again after %.1f s%n", (System.nanoTime() - t0) / 1e9);
+      WebHealthReport vip = cluster.webHealth();
+      assertTrue(vip.healthy(), vip.toTable());
+      assertEquals("node1", vip.targets().get(0).askedFrom());
+    } finally {
+      assertEquals(0, run(lab, node2, "systemctl", "start", "nginx").exitCode());
     }
+    long t0 = System.nanoTime();
+    WebHealthReport back = cluster.webHealth(WebHealthOptions.allNodes());
+    while (!back.healthy() && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30)) {
+      Thread.sleep(500);
+      back = cluster.webHealth(WebHealthOptions.allNodes());
+    }
+    assertTrue(back.healthy(), back.toTable());
+    System.out.printf("[figures] nginx started on node2: web health healthy again after %.1f s%n", (System.nanoTime() - t0) / 1e9);
   }
 
   @Test
