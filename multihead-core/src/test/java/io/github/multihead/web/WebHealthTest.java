@@ -215,6 +215,15 @@ class WebHealthTest {
     assertEquals(List.of("vip: unreachable: [node] connection refused; [node] connection refused; [node] connection refused"), r.reasons(),
         "every web node tried for the VIP, each failure named");
 
+    RecordingTransport hung = RecordingTransport.create();
+    hung.on("server1", probeOf(VIP)).respondWith(c -> {
+      throw new io.github.multihead.exec.CommandTimeoutException("server1", "sh -c …", c.timeout());
+    });
+    WebHealthReport h = cluster(hung).webHealth();
+    assertEquals("down", h.overall());
+    assertEquals(1, hung.history().size(), "a probe that timed out is not asked again from another node");
+    assertTrue(h.reasons().get(0).startsWith("vip: the probe timed out on server1: "), h.reasons().toString());
+
     RecordingTransport broken = RecordingTransport.create();
     broken.on("server1", probeOf(VIP)).respond(127, "", "sh: 1: curl: not found");
     WebHealthReport b = cluster(broken).webHealth();

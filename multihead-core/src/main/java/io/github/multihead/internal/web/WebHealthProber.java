@@ -163,6 +163,9 @@ public final class WebHealthProber {
       CommandResult r;
       try {
         r = transport.executor(from).run(command(t.site(), t.address()));
+      } catch (io.github.multihead.exec.CommandTimeoutException e) {
+        // the node answered SSH but the requests hung past every curl bound: asking from another node would wait as long again
+        return down(t, from.hostname(), "the probe timed out on " + from.hostname() + ": " + redactor.redact(e.getMessage()));
       } catch (TransportException e) {
         unreachable.add(redactor.redact(e.getMessage()));
         continue;
