@@ -165,6 +165,31 @@ public final class Cluster implements AutoCloseable {
     return io.github.multihead.internal.status.StatusGatherer.gather(spec, transport, Engine.redactorFor(spec, phases));
   }
 
+  /** {@link #webHealth(io.github.multihead.web.WebHealthOptions)} of the VIP only (what clients use). */
+  public io.github.multihead.web.WebHealthReport webHealth() {
+    return webHealth(io.github.multihead.web.WebHealthOptions.vipOnly());
+  }
+
+  /**
+   * Every web route, now, on the VIP and (with {@link io.github.multihead.web.WebHealthOptions#allNodes()})
+   * on each web node's own address: status code, latency, and the served certificate's expiry and
+   * whether it verifies against the cluster's certificate. Each target is asked by one command on a
+   * web node, all targets in parallel; an unreachable node makes its target {@code down}, not an
+   * exception. See docs/web.md, "Web health".
+   *
+   * @throws IllegalStateException without a transport
+   * @throws MultiheadException when no phase of this cluster serves web routes, or no controller runs them
+   */
+  public io.github.multihead.web.WebHealthReport webHealth(io.github.multihead.web.WebHealthOptions options) {
+    Objects.requireNonNull(options, "options");
+    if (transport == null) {
+      throw new IllegalStateException("web health needs a transport");
+    }
+    List<io.github.multihead.services.ManagedService> services = new ArrayList<>();
+    phases.forEach(p -> io.github.multihead.services.Services.byId(p.id()).ifPresent(services::add));
+    return io.github.multihead.internal.web.WebHealthProber.check(spec, services, transport, Engine.redactorFor(spec, phases), clock, options);
+  }
+
   /**
    * The cluster's backups: create, list, latest, verify (checksums and a restore drill). Backups
    * are taken by the program phase 7 installs on every controller (see docs/backup.md).

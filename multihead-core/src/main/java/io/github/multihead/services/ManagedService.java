@@ -98,6 +98,15 @@ public interface ManagedService {
     return java.util.Optional.empty();
   }
 
+  /**
+   * What this service serves over HTTP on each node that runs it (and on the VIP): its host name,
+   * the CA file that verifies its certificate, every route and the codes it must answer. {@code
+   * Cluster.webHealth()} asks these routes. Empty (the default) when it serves none.
+   */
+  default java.util.Optional<io.github.multihead.web.WebSite> webSite(ClusterSpec spec) {
+    return java.util.Optional.empty();
+  }
+
   /** A service's validation finding: an error or a warning, at a YAML path, in one line. */
   record Finding(boolean error, String path, String message) {
     public Finding {

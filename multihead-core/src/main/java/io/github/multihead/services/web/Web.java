@@ -112,6 +112,17 @@ public final class Web implements ManagedService {
   private static final String READY = "code=$(curl -sk -o /dev/null -w '%{http_code}' --max-time 5 \"https://$1/health\")\n"
       + "[ \"$code\" = 200 ] || { echo \"/health answered $code\"; exit 1; }\n";
 
+  /**
+   * Every route of {@code https://<domain>} (the routes of {@link #verification}: {@code /health},
+   * {@code /api/auth/health}, {@code /api/auth/token}, {@code /api/jobs/health}, {@code /}) and
+   * {@code http://<address>/health} (301), with the shared certificate as CA; on the VIP too when the
+   * spec has keepalived controllers. Empty without web controllers.
+   */
+  @Override
+  public java.util.Optional<io.github.multihead.web.WebSite> webSite(ClusterSpec spec) {
+    return spec.controllersWith(Service.WEB).isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(WebChecks.site(spec));
+  }
+
   @Override
   public String toString() {
     return "Web";

@@ -80,8 +80,8 @@ final class WebChecks {
   }
 
   static Probe<Routes> routes(ClusterSpec spec, String address) {
-    List<String> args = new ArrayList<>(List.of(WebFiles.host(spec), address, WebFiles.CERT, HEALTH, AUTH_HEALTH, TOKEN,
-        JOBS_HEALTH, ROOT));
+    List<String> args = new ArrayList<>(List.of(WebFiles.host(spec), address, WebFiles.CERT));
+    expected(spec, true).keySet().stream().filter(p -> !p.equals(HTTP)).forEach(args::add);
     return Probe.of("web routes on " + address, Command.shell(SCRIPT, args.toArray(new String[0])), Routes::parse);
   }
 
@@ -99,6 +99,19 @@ final class WebChecks {
     e.put(ROOT, verification ? Set.of("200") : Set.of("200", "404"));
     e.put(HTTP, Set.of("301"));
     return e;
+  }
+
+  /**
+   * The site web health asks: the routes and codes of {@link #expected(ClusterSpec, boolean) a
+   * verification} ({@code http} is {@code http://<address>/health}), the shared certificate as CA.
+   */
+  static io.github.multihead.web.WebSite site(ClusterSpec spec) {
+    List<io.github.multihead.web.WebRoute> routes = new ArrayList<>();
+    expected(spec, true).forEach((path, codes) -> {
+      Set<Integer> want = codes.stream().map(Integer::valueOf).collect(Collectors.toSet());
+      routes.add(path.equals(HTTP) ? io.github.multihead.web.WebRoute.http(HEALTH, want) : io.github.multihead.web.WebRoute.https(path, want));
+    });
+    return new io.github.multihead.web.WebSite(WebFiles.host(spec), WebFiles.CERT, routes, WebFiles.listensOnVip(spec));
   }
 
   static Optional<String> verdict(ClusterSpec spec, Routes r, boolean verification) {

@@ -16,15 +16,16 @@ import picocli.CommandLine.Option;
     scope = CommandLine.ScopeType.INHERIT,
     version = "multihead 0.1.0",
     description = "Deploy, verify and operate a multi-head HPC controller cluster over SSH.",
-    subcommands = {ValidateCommand.class, PlanCommand.class, DeployCommand.class, VerifyCommand.class, StatusCommand.class, BackupCommand.class,
-        ControlCommand.Stop.class, ControlCommand.Start.class, ControlCommand.Restart.class})
+    subcommands = {ValidateCommand.class, PlanCommand.class, DeployCommand.class, VerifyCommand.class, StatusCommand.class, WebHealthCommand.class,
+        BackupCommand.class, ControlCommand.Stop.class, ControlCommand.Start.class, ControlCommand.Restart.class})
 final class MultiheadCommand implements Runnable {
   @Option(names = "--debug", description = "Print stack traces.", scope = CommandLine.ScopeType.INHERIT)
   boolean debug;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(new CommandLine(this), "a command is required (validate, plan, deploy, verify, status, backup, stop, start, restart)");
+    throw new CommandLine.ParameterException(new CommandLine(this),
+        "a command is required (validate, plan, deploy, verify, status, web-health, backup, stop, start, restart)");
   }
 
   /** Parses {@code args} and runs the command; returns the exit code. */
