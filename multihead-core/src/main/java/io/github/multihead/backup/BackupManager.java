@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
 
 /**
  * The cluster's backups, from the admin machine: {@link #create()}, {@link #list()},
- * {@link #latest()}, {@link #verify(String)}. Get it from {@code Cluster.backups()}.
+ * {@link #latest()}, {@link #verify(String)}, {@link #download(String, java.nio.file.Path)},
+ * {@link #restore(String, RestoreOptions)}. Get it from {@code Cluster.backups()}.
  *
  * <p>The work on the nodes is done by the {@code multihead-backup} program that phase 7 installs
  * on every controller (see docs/backup.md): a backup is taken on the node holding the VIP, kept
