@@ -136,6 +136,16 @@ class BackupPhaseTest {
     }
     assertEquals(0, cluster.deploy().changed(), "a second deploy changes nothing");
 
+    // a rotated passphrase: the plan read from the nodes shows neither the new value nor the old one
+    String old = "old-canary-passphrase-93c1";
+    mock.file("server1", "/etc/multihead/backup-passphrase", old, 0600, "root:root");
+    io.github.multihead.plan.Plan rotated = cluster.plan();
+    String rotatedText = rotated.toText() + rotated.toJson();
+    assertTrue(rotatedText.contains("<not shown: the file holds a secret>"), rotatedText);
+    assertFalse(rotatedText.contains(old) || rotatedText.contains(passphrase), rotatedText);
+    cluster.deploy();
+    assertEquals(passphrase, mock.file("server1", "/etc/multihead/backup-passphrase").orElseThrow());
+
     ClusterSpec plain = ClusterSpec.builder().from(spec).backup(BackupSettings.builder().build()).build();
     deploy(plain, mock);
     for (String h : hosts) {
