@@ -1,11 +1,18 @@
 package io.github.multihead.services.slurm;
 
+import io.github.multihead.MultiheadException;
+import io.github.multihead.backup.Backup;
+import io.github.multihead.backup.RestoreAction;
+import io.github.multihead.backup.RestoreOptions;
+import io.github.multihead.exec.Command;
+import io.github.multihead.internal.backup.NodeBackupScript;
 import io.github.multihead.plan.HealthCheck;
 import io.github.multihead.plan.Phase;
 import io.github.multihead.services.ManagedService;
 import io.github.multihead.spec.ClusterSpec;
 import io.github.multihead.spec.Controller;
 import io.github.multihead.spec.Service;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -158,38 +165,38 @@ public final class Slurm implements ManagedService {
    * Slurm's state is not restored (slurmctld keeps it on the replicated Gluster volume).
    */
   @Override
-  public List<io.github.multihead.backup.RestoreAction> restore(ClusterSpec spec, io.github.multihead.backup.Backup backup,
-      io.github.multihead.backup.RestoreOptions options) {
-    List<io.github.multihead.backup.RestoreAction> actions = new ArrayList<>();
+  public List<RestoreAction> restore(ClusterSpec spec, Backup backup,
+      RestoreOptions options) {
+    List<RestoreAction> actions = new ArrayList<>();
     if (!options.mungeKey()) {
       return actions;
     }
     if (backup.meta(ID, "munge_key").isEmpty()) {
-      throw new io.github.multihead.MultiheadException("backup " + backup.id() + " holds no munge key "
+      throw new MultiheadException("backup " + backup.id() + " holds no munge key "
           + "(it was taken without backup.include_munge_key)");
     }
     String from = backup.node();
     List<String> nodes = new ArrayList<>();
     spec.controllersWith(Service.SLURM).forEach(c -> nodes.add(c.hostname()));
     spec.computeNodes().forEach(n -> nodes.add(n.hostname()));
-    actions.add(new io.github.multihead.backup.RestoreAction.Run(from, "decrypt the munge key of " + backup.id() + " ("
+    actions.add(new RestoreAction.Run(from, "decrypt the munge key of " + backup.id() + " ("
         + MUNGE_KEY_FILE + ") to " + MUNGE_KEY_STAGE + " (0400 root)",
-        io.github.multihead.exec.Command.of(io.github.multihead.internal.backup.NodeBackupScript.PATH, "--decrypt", backup.id(),
+        Command.of(NodeBackupScript.PATH, "--decrypt", backup.id(),
             MUNGE_KEY_FILE, MUNGE_KEY_STAGE).withSudo()));
     for (String node : nodes) {
-      actions.add(new io.github.multihead.backup.RestoreAction.Copy(from, MUNGE_KEY_STAGE, node, SlurmConfig.MUNGE_KEY, 0400,
+      actions.add(new RestoreAction.Copy(from, MUNGE_KEY_STAGE, node, SlurmConfig.MUNGE_KEY, 0400,
           "munge:munge"));
     }
-    actions.add(new io.github.multihead.backup.RestoreAction.Run(from, "remove the decrypted munge key " + MUNGE_KEY_STAGE,
-        io.github.multihead.exec.Command.of("rm", "-f", MUNGE_KEY_STAGE).withSudo()));
+    actions.add(new RestoreAction.Run(from, "remove the decrypted munge key " + MUNGE_KEY_STAGE,
+        Command.of("rm", "-f", MUNGE_KEY_STAGE).withSudo()));
     for (String node : nodes) {
-      actions.add(new io.github.multihead.backup.RestoreAction.Run(node, "mark the restored munge key as the cluster's ("
+      actions.add(new RestoreAction.Run(node, "mark the restored munge key as the cluster's ("
           + SlurmConfig.MUNGE_MARK + ") and restart munge",
-          io.github.multihead.exec.Command.shell(MARK_AND_RESTART, SlurmConfig.MUNGE_KEY, SlurmConfig.MUNGE_MARK).withSudo()));
+          Command.shell(MARK_AND_RESTART, SlurmConfig.MUNGE_KEY, SlurmConfig.MUNGE_MARK).withSudo()));
     }
     for (String node : nodes) {
-      actions.add(new io.github.multihead.backup.RestoreAction.WaitFor(node, "munge encodes and decodes a credential",
-          io.github.multihead.exec.Command.shell("munge -n | unmunge >/dev/null").asReadOnly(), java.time.Duration.ofSeconds(30)));
+      actions.add(new RestoreAction.WaitFor(node, "munge encodes and decodes a credential",
+          Command.shell("munge -n | unmunge >/dev/null").asReadOnly(), Duration.ofSeconds(30)));
     }
     return actions;
   }
