@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
 
 /**
  * The cluster's backups, from the admin machine: {@link #create()}, {@link #list()},
- * {@link #latest()}, {@link #verify(String)}. Get it from {@code Cluster.backups()}.
+ * {@link #latest()}, {@link #verify(String)}, {@link #download(String, java.nio.file.Path)},
+ * {@link #restore(String, RestoreOptions)}. Get it from {@code Cluster.backups()}.
  *
  * <p>The work on the nodes is done by the {@code multihead-backup} program that phase 7 installs
  * on every controller (see docs/backup.md): a backup is taken on the node holding the VIP, kept
@@ -178,14 +179,33 @@ public final class BackupManager {
    * @throws MultiheadException when the backup is another cluster's
    */
   public RestoreReport restore(String id, boolean dryRun) {
+    return restore(id, RestoreOptions.defaults().withDryRun(dryRun));
+  }
+
+  /**
+   * Puts backup {@code id} back as {@code options} say: a dry run or not, only some parts, the
+   * munge key too ({@link RestoreOptions#withMungeKey}: decrypted on the backup's node, copied to
+   * every Slurm node 0400 munge:munge, munge restarted). Otherwise as {@link #restore(String, boolean)}.
+   *
+   * @throws MultiheadException when the backup is another cluster's, when a part asked for is not in
+   *     it, or when the munge key is asked for and the backup holds none
+   */
+  public RestoreReport restore(String id, RestoreOptions options) {
+    Objects.requireNonNull(options, "options");
+    boolean dryRun = options.dryRun();
     Backup backup = get(id);
+    for (String part : options.parts()) {
+      if (!backup.services().contains(part)) {
+        throw new MultiheadException("backup " + id + " has no part '" + part + "' (it has " + String.join(", ", backup.services()) + ")");
+      }
+    }
     if (!backup.cluster().equals(spec.cluster().name())) {
       throw new MultiheadException("backup " + id + " is of cluster '" + backup.cluster() + "', not '" + spec.cluster().name() + "'");
     }
     List<RestoreAction> actions = new ArrayList<>();
     for (io.github.multihead.services.ManagedService service : io.github.multihead.services.Services.standard()) {
-      if (backup.services().contains(service.id())) {
-        actions.addAll(service.restore(spec, backup));
+      if (backup.services().contains(service.id()) && options.includes(service.id())) {
+        actions.addAll(service.restore(spec, backup, options));
       }
     }
     long start = System.nanoTime();
@@ -288,8 +308,98 @@ public final class BackupManager {
   }
 
   private Node node(String hostname) {
-    return Targets.controllers(spec).stream().filter(n -> n.hostname().equals(hostname)).findFirst()
-        .orElseThrow(() -> new MultiheadException("backup node " + hostname + " is not a controller of this cluster"));
+    return Targets.all(spec).stream().filter(n -> n.hostname().equals(hostname)).findFirst()
+        .orElseThrow(() -> new MultiheadException("node " + hostname + " is not a node of this cluster"));
+  }
+
+  /** A path of a backup's manifest: relative, plain names only (no '.', '..', empty or absolute). */
+  private static final Pattern FILE_PATH = Pattern.compile("[A-Za-z0-9_+@:=,-][A-Za-z0-9._+@:=,-]*(/[A-Za-z0-9_+@:=,-][A-Za-z0-9._+@:=,-]*)*");
+
+  /**
+   * Copies backup {@code id} from the controller holding it to {@code dir/ID} on this machine, and
+   * checks every file there against the SHA-256 and size its manifest lists (the manifest is
+   * copied too, so {@code sha256sum -c} works offline). The copy is built in a hidden directory
+   * next to it and renamed when complete; directories are 0700, files 0600 (a backup holds config
+   * files with secrets). Each file travels through the transport's file read (SFTP, or
+   * {@code sudo cat}, checked against the node's SHA-256) and is held in memory on its way: at
+   * most 2 GiB per file.
+   *
+   * @return the local directory of the backup, {@code dir/ID}
+   * @throws MultiheadException when {@code dir/ID} exists, a path in the manifest would leave the
+   *     backup directory, a file is missing or does not match its manifest entry, or a local write
+   *     fails; nothing is left behind then
+   */
+  public java.nio.file.Path download(String id, java.nio.file.Path dir) {
+    Objects.requireNonNull(dir, "dir");
+    Backup listed = get(id);
+    Node node = node(listed.node());
+    java.nio.file.Path root = dir.toAbsolutePath().normalize();
+    java.nio.file.Path target = root.resolve(id);
+    if (java.nio.file.Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      throw new MultiheadException(target + " already exists: backup " + id + " is not downloaded over it");
+    }
+    java.nio.file.Path partial = null;
+    try {
+      LocalFiles.directories(root);
+      partial = java.nio.file.Files.createTempDirectory(root, "." + id + ".partial-");
+      LocalFiles.restrict(partial, true);
+      io.github.multihead.exec.NodeExecutor executor = transport.executor(node);
+      byte[] manifest = fetch(executor, listed.directory() + "/manifest.json");
+      Backup backup = parse(node, new String(manifest, java.nio.charset.StandardCharsets.UTF_8));
+      if (!backup.id().equals(id)) {
+        throw new MultiheadException("[" + node.hostname() + "] the manifest of " + id + " names backup " + backup.id());
+      }
+      for (Backup.BackupFile f : backup.files()) {
+        java.nio.file.Path local = inside(partial, f.path(), id);
+        byte[] data = fetch(executor, listed.directory() + "/" + f.path());
+        String sum = java.util.HexFormat.of().formatHex(sha256(data));
+        if (data.length != f.size() || !sum.equals(f.sha256())) {
+          throw new MultiheadException("[" + node.hostname() + "] backup " + id + ": " + f.path() + " does not match its manifest after the copy ("
+              + data.length + " bytes, sha256 " + sum + "; the manifest says " + f.size() + " bytes, sha256 " + f.sha256() + ")");
+        }
+        LocalFiles.directories(local.getParent());
+        LocalFiles.write(local, data);
+      }
+      LocalFiles.write(partial.resolve("manifest.json"), manifest);
+      java.nio.file.Files.move(partial, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      partial = null;
+      return target;
+    } catch (IOException e) {
+      throw new MultiheadException("downloading backup " + id + " to " + root + " failed: " + e.getMessage(), e);
+    } finally {
+      if (partial != null) {
+        LocalFiles.deleteQuietly(partial);
+      }
+    }
+  }
+
+  private byte[] fetch(io.github.multihead.exec.NodeExecutor executor, String path) {
+    try {
+      return executor.read(path).orElseThrow(() -> new MultiheadException("[" + executor.node().hostname() + "] " + path + " is missing"));
+    } catch (TransportException e) {
+      throw new MultiheadException(redactor.redact(e.getMessage()), e);
+    }
+  }
+
+  private static java.nio.file.Path inside(java.nio.file.Path root, String path, String id) {
+    if (path.length() > 4096 || !FILE_PATH.matcher(path).matches() || java.util.Arrays.asList(path.split("/")).contains("..")
+        || path.equals("manifest.json")) {
+      throw new MultiheadException("backup " + id + ": the manifest lists an unsafe path '" + io.github.multihead.internal.validation.SpecRules.printable(path)
+          + "' (relative plain names only): not downloaded");
+    }
+    java.nio.file.Path p = root.resolve(path).normalize();
+    if (!p.startsWith(root) || p.equals(root)) {
+      throw new MultiheadException("backup " + id + ": the manifest path '" + path + "' leaves the backup directory: not downloaded");
+    }
+    return p;
+  }
+
+  private static byte[] sha256(byte[] data) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256").digest(data);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
   }
 
   private CommandResult run(Node node, Command command) {

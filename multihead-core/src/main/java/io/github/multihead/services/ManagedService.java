@@ -69,6 +69,19 @@ public interface ManagedService {
   }
 
   /**
+   * The same with the caller's {@code options} (e.g. {@code withMungeKey}: the Slurm home then also
+   * puts the backup's encrypted munge key back). Defaults to {@link #restore(ClusterSpec,
+   * io.github.multihead.backup.Backup)}; a service with optional restore actions overrides this.
+   *
+   * @throws io.github.multihead.MultiheadException when the options ask for something the backup
+   *     does not hold
+   */
+  default List<io.github.multihead.backup.RestoreAction> restore(ClusterSpec spec, io.github.multihead.backup.Backup backup,
+      io.github.multihead.backup.RestoreOptions options) {
+    return restore(spec, backup);
+  }
+
+  /**
    * What this service finds wrong or risky in its part of the spec (a replica count above the node
    * count, an even Galera node count), each at a YAML path. Validation runs this for every spec,
    * from YAML or built in code, together with the general rules.

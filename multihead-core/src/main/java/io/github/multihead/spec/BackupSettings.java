@@ -1,6 +1,7 @@
 package io.github.multihead.spec;
 
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.immutables.value.Value;
 
 /** The {@code backup} section. */
@@ -24,11 +25,27 @@ public abstract class BackupSettings {
    */
   public abstract Optional<String> schedule();
 
-  /** {@code include_munge_key}: back up the munge key (encrypted) — off unless asked. */
+  /**
+   * {@code retention_count}: keep at most this many backups on each controller (the newest);
+   * absent means no limit by count ({@code retention_days} applies either way).
+   */
+  public abstract OptionalInt retentionCount();
+
+  /**
+   * {@code include_munge_key}: back up the munge key, encrypted with {@link #encryptionPassphrase()}
+   * (which it requires) — off unless asked.
+   */
   @Value.Default
   public boolean includeMungeKey() {
     return false;
   }
+
+  /**
+   * {@code encryption_passphrase}: the passphrase secret parts of a backup (the munge key) are
+   * encrypted with (AES-256-CBC, PBKDF2); phase 7 keeps it on the controllers in a root-only file.
+   * Required by {@link #includeMungeKey()}.
+   */
+  public abstract Optional<Secret> encryptionPassphrase();
 
   public static Builder builder() {
     return new Builder();

@@ -136,4 +136,156 @@ class BackupManagerTest {
     MultiheadException e = assertThrows(MultiheadException.class, () -> backups(mock).restore(id, true));
     assertEquals("backup " + id + " is of cluster 'other', not 'test-hpc-cluster'", e.getMessage());
   }
+
+  private static String sha256(String text) throws Exception {
+    return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  /** A backup of server2 with two files, listed by --list and present in the mock's file system. */
+  private RecordingTransport withBackupFiles(String id, String volumeInfo, String manifestPaths) throws Exception {
+    RecordingTransport mock = RecordingTransport.create();
+    String dir = "/var/backups/cluster/" + id;
+    String dump = "RDB binary-ish content";
+    String m = "{\"schema\":1,\"id\":\"" + id + "\",\"created_at\":\"2026-11-26T01:00:00Z\",\"cluster\":\"test-hpc-cluster\","
+        + "\"node\":\"server2\",\"services\":[\"glusterfs\",\"redis\"],\"files\":[{\"path\":\"glusterfs/volume-info.txt\",\"size\":"
+        + volumeInfo.length() + ",\"sha256\":\"" + sha256(volumeInfo) + "\"},{\"path\":\"" + manifestPaths + "\",\"size\":" + dump.length()
+        + ",\"sha256\":\"" + sha256(dump) + "\"}],\"meta\":{}}";
+    mock.on("server1", c -> c.argv().equals(List.of(PROGRAM, "--list"))).respond(0, "");
+    mock.on("server2", c -> c.argv().equals(List.of(PROGRAM, "--list"))).respond(0, m + "\n");
+    mock.on("server3", c -> c.argv().equals(List.of(PROGRAM, "--list"))).respond(0, "");
+    mock.file("server2", dir + "/manifest.json", m, 0600, "root:root");
+    mock.file("server2", dir + "/glusterfs/volume-info.txt", "Volume Name: gluster_volume\n", 0600, "root:root");
+    mock.file("server2", dir + "/redis/dump-192.168.1.101-6379.rdb", dump, 0600, "root:root");
+    return mock;
+  }
+
+  @Test
+  void downloadCopiesEveryFileChecksItAgainstTheManifestAndKeepsItPrivate(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws Exception {
+    String id = "20261126T010000Z-server2";
+    RecordingTransport mock = withBackupFiles(id, "Volume Name: gluster_volume\n", "redis/dump-192.168.1.101-6379.rdb");
+    java.nio.file.Path to = tmp.resolve("fetched");
+    java.nio.file.Path local = backups(mock).download(id, to);
+    assertEquals(to.resolve(id), local);
+    assertEquals("Volume Name: gluster_volume\n", java.nio.file.Files.readString(local.resolve("glusterfs/volume-info.txt")));
+    assertEquals("RDB binary-ish content", java.nio.file.Files.readString(local.resolve("redis/dump-192.168.1.101-6379.rdb")));
+    assertTrue(java.nio.file.Files.readString(local.resolve("manifest.json")).contains("\"id\":\"" + id + "\""));
+    java.util.Set<String> modes = new java.util.TreeSet<>();
+    try (java.util.stream.Stream<java.nio.file.Path> all = java.nio.file.Files.walk(to)) {
+      for (java.nio.file.Path p : all.toList()) {
+        modes.add((java.nio.file.Files.isDirectory(p) ? "d " : "f ")
+            + java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(p)));
+      }
+    }
+    assertEquals(java.util.Set.of("d rwx------", "f rw-------"), modes);
+    try (java.util.stream.Stream<java.nio.file.Path> left = java.nio.file.Files.list(to)) {
+      assertEquals(List.of(id), left.map(p -> p.getFileName().toString()).toList(), "no partial directory is left");
+    }
+    MultiheadException again = assertThrows(MultiheadException.class, () -> backups(mock).download(id, to));
+    assertEquals(to.toAbsolutePath().resolve(id) + " already exists: backup " + id + " is not downloaded over it", again.getMessage());
+  }
+
+  @Test
+  void downloadRefusesAFileThatDoesNotMatchItsManifestAndLeavesNothing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws Exception {
+    String id = "20261126T010000Z-server2";
+    RecordingTransport mock = withBackupFiles(id, "Volume Name: another_volume\n", "redis/dump-192.168.1.101-6379.rdb");
+    MultiheadException e = assertThrows(MultiheadException.class, () -> backups(mock).download(id, tmp));
+    assertTrue(e.getMessage().startsWith("[server2] backup " + id + ": glusterfs/volume-info.txt does not match its manifest after the copy"),
+        e.getMessage());
+    try (java.util.stream.Stream<java.nio.file.Path> left = java.nio.file.Files.list(tmp)) {
+      assertEquals(0, left.count(), "nothing is left behind");
+    }
+  }
+
+  @Test
+  void downloadRefusesAManifestPathThatLeavesTheBackup(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    String id = "20261126T010000Z-server2";
+    for (String evil : List.of("../../../.ssh/authorized_keys", "/etc/passwd", "redis/../../x", "redis//x", "./x")) {
+      RecordingTransport mock = withBackupFiles(id, "Volume Name: gluster_volume\n", evil);
+      MultiheadException e = assertThrows(MultiheadException.class, () -> backups(mock).download(id, tmp.resolve("to")), evil);
+      assertTrue(e.getMessage().contains("unsafe path '" + evil + "'"), e.getMessage());
+      assertFalse(java.nio.file.Files.exists(tmp.resolve(".ssh")) || java.nio.file.Files.exists(tmp.resolve("x")));
+      try (java.util.stream.Stream<java.nio.file.Path> left = java.nio.file.Files.list(tmp.resolve("to"))) {
+        assertEquals(0, left.count(), "nothing is left behind for " + evil);
+      }
+    }
+  }
+
+  private RecordingTransport slurmBackup(String id, boolean mungeKey) {
+    RecordingTransport mock = RecordingTransport.create();
+    String m = "{\"schema\":1,\"id\":\"" + id + "\",\"created_at\":\"2026-11-26T01:00:00Z\",\"cluster\":\"test-hpc-cluster\","
+        + "\"node\":\"server1\",\"services\":[\"galera\",\"slurm\"],\"files\":[],\"meta\":{\"galera\":{\"seqno\":\"42\"},\"slurm\":{"
+        + (mungeKey ? "\"munge_key\":\"munge.key.enc\",\"encrypted:munge.key.enc\":\"ab\"" : "\"state_files\":\"3\"") + "}}}";
+    mock.on("server1", c -> c.argv().equals(List.of(PROGRAM, "--list"))).respond(0, m + "\n");
+    mock.on("server2", c -> c.argv().equals(List.of(PROGRAM, "--list"))).respond(0, "");
+    mock.on("server3", c -> c.argv().equals(List.of(PROGRAM, "--list"))).respond(0, "");
+    return mock;
+  }
+
+  @Test
+  void theMungeKeyGoesBackOnlyWhenAskedDecryptedOnTheBackupsNodeAndCopiedToEverySlurmNode() {
+    String id = "20261126T010000Z-server1";
+    RestoreReport without = backups(slurmBackup(id, true)).restore(id, RestoreOptions.defaults().withDryRun(true));
+    assertTrue(without.actions().stream().noneMatch(a -> a.describe().contains("munge")), without.toText());
+    assertTrue(without.actions().stream().anyMatch(a -> a.describe().contains("mariadb")), "every part by default");
+
+    RestoreReport plan = backups(slurmBackup(id, true)).restore(id,
+        RestoreOptions.defaults().withDryRun(true).withMungeKey(true).onlyParts("slurm"));
+    List<String> lines = plan.actions().stream().map(RestoreAction::describe).toList();
+    assertEquals(List.of(
+        "server1: decrypt the munge key of " + id + " (slurm/munge.key.enc) to /run/multihead-restore/munge.key (0400 root)",
+        "server1: replace /etc/munge/munge.key with server1:/run/multihead-restore/munge.key",
+        "server2: replace /etc/munge/munge.key with server1:/run/multihead-restore/munge.key",
+        "server3: replace /etc/munge/munge.key with server1:/run/multihead-restore/munge.key",
+        "server1: remove the decrypted munge key /run/multihead-restore/munge.key",
+        "server1: mark the restored munge key as the cluster's (/etc/munge/multihead-cluster-key.sha256) and restart munge",
+        "server2: mark the restored munge key as the cluster's (/etc/munge/multihead-cluster-key.sha256) and restart munge",
+        "server3: mark the restored munge key as the cluster's (/etc/munge/multihead-cluster-key.sha256) and restart munge",
+        "server1: wait until munge encodes and decodes a credential (at most 30 s)",
+        "server2: wait until munge encodes and decodes a credential (at most 30 s)",
+        "server3: wait until munge encodes and decodes a credential (at most 30 s)"), lines);
+    RestoreAction.Run decrypt = (RestoreAction.Run) plan.actions().get(0);
+    assertEquals(List.of(PROGRAM, "--decrypt", id, "slurm/munge.key.enc", "/run/multihead-restore/munge.key"), decrypt.command().argv());
+    RestoreAction.Copy copy = (RestoreAction.Copy) plan.actions().get(2);
+    assertEquals(0400, copy.mode());
+    assertEquals("munge:munge", copy.owner());
+
+    MultiheadException none = assertThrows(MultiheadException.class, () -> backups(slurmBackup(id, false)).restore(id,
+        RestoreOptions.defaults().withDryRun(true).withMungeKey(true)));
+    assertEquals("backup " + id + " holds no munge key (it was taken without backup.include_munge_key)", none.getMessage());
+    MultiheadException part = assertThrows(MultiheadException.class, () -> backups(slurmBackup(id, true)).restore(id,
+        RestoreOptions.defaults().withDryRun(true).onlyParts("redis")));
+    assertEquals("backup " + id + " has no part 'redis' (it has galera, slurm)", part.getMessage());
+  }
+
+  @Test
+  void aRealMungeKeyRestoreRunsItsActionsInOrderAndTheKeyTravelsByteForByte() {
+    String id = "20261126T010000Z-server1";
+    RecordingTransport mock = slurmBackup(id, true);
+    String key = "\u0001binary munge key bytes\u00ff";
+    mock.on("server1", c -> c.argv().size() > 1 && c.argv().get(1).equals("--decrypt")).respondWith(c -> {
+      mock.file("server1", "/run/multihead-restore/munge.key", key, 0400, "root:root");
+      return io.github.multihead.exec.CommandResult.of(0, "decrypted\n", "", java.time.Duration.ZERO);
+    });
+    for (String h : List.of("server1", "server2", "server3")) {
+      mock.on(h, c -> c.argv().size() > 2 && c.argv().get(2).contains("systemctl restart munge")).respond(0, "");
+      mock.on(h, c -> c.argv().size() > 2 && c.argv().get(2).equals("munge -n | unmunge >/dev/null")).respond(0, "");
+    }
+    mock.on("server1", c -> c.argv().equals(List.of("rm", "-f", "/run/multihead-restore/munge.key"))).respondWith(c -> {
+      mock.removeFile("server1", "/run/multihead-restore/munge.key");
+      return io.github.multihead.exec.CommandResult.of(0, "", "", java.time.Duration.ZERO);
+    });
+    RestoreReport r = backups(mock).restore(id, RestoreOptions.defaults().withMungeKey(true).onlyParts("slurm"));
+    assertTrue(r.succeeded(), r.toText());
+    assertEquals(11, r.done());
+    for (String h : List.of("server1", "server2", "server3")) {
+      assertEquals(key, mock.file(h, "/etc/munge/munge.key").orElseThrow());
+      assertEquals(0400, mock.mode(h, "/etc/munge/munge.key").orElseThrow());
+      assertEquals("munge:munge", mock.owner(h, "/etc/munge/munge.key").orElseThrow());
+    }
+    assertFalse(mock.file("server1", "/run/multihead-restore/munge.key").isPresent(), "the decrypted copy is removed");
+    mock.assertRanTimes("server1", c -> c.argv().contains("mariadb"), 0);
+  }
 }

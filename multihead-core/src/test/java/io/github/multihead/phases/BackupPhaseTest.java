@@ -103,4 +103,54 @@ class BackupPhaseTest {
     assertEquals(1, r.postconditions().size(), "no timer to check");
     assertEquals(0, deploy(off, mock).changed());
   }
+
+  @Test
+  void theEncryptionPassphraseGoesToARootOnlyFileAndNeverIntoArgvJournalOrPlan(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    String passphrase = "canary-backup-passphrase-6b1e";
+    ClusterSpec spec = ClusterSpec.builder().from(TestSpecs.seed()).backup(BackupSettings.builder().includeMungeKey(true)
+        .encryptionPassphrase(io.github.multihead.spec.Secret.of(passphrase)).retentionCount(2).build()).build();
+    RecordingTransport mock = nodes();
+    java.nio.file.Path journal = dir.resolve("journal.jsonl");
+    Cluster cluster = Cluster.builder().spec(spec).transport(mock).phases(List.of(BASE, Phases.backup())).clock(FakeClock.create())
+        .journal(journal).build();
+    String plan = cluster.plan().toText() + cluster.plan().toJson();
+    RunReport first = cluster.deploy();
+    assertTrue(first.postconditions().stream().allMatch(p -> p.result().passed()), first.postconditions().toString());
+    for (String h : hosts) {
+      assertEquals(passphrase, mock.file(h, "/etc/multihead/backup-passphrase").orElseThrow());
+      assertEquals(0600, mock.mode(h, "/etc/multihead/backup-passphrase").orElseThrow());
+      assertEquals("root:root", mock.owner(h, "/etc/multihead/backup-passphrase").orElseThrow());
+      String script = mock.file(h, "/usr/local/sbin/multihead-backup").orElseThrow();
+      assertTrue(script.contains("PASSPHRASE_FILE=/etc/multihead/backup-passphrase\n") && script.contains("RETENTION_COUNT=2\n"), script);
+      assertTrue(script.contains("local MUNGE_KEY=/etc/munge/munge.key\n"), "the Slurm part backs the key up");
+      assertFalse(script.contains(passphrase));
+    }
+    assertTrue(plan.contains("backup passphrase"), plan);
+    assertFalse(plan.contains(passphrase), "not in the plan");
+    assertFalse(java.nio.file.Files.readString(journal).contains(passphrase), "not in the journal");
+    assertTrue(first.toString().indexOf(passphrase) < 0 && first.toJson().indexOf(passphrase) < 0, "not in the report");
+    for (RecordingTransport.Recorded r : mock.history()) {
+      assertFalse(String.join(" ", r.command().argv()).contains(passphrase), "not in argv: " + r.command().display());
+      assertFalse(r.command().display().contains(passphrase));
+    }
+    assertEquals(0, cluster.deploy().changed(), "a second deploy changes nothing");
+
+    // a rotated passphrase: the plan read from the nodes shows neither the new value nor the old one
+    String old = "old-canary-passphrase-93c1";
+    mock.file("server1", "/etc/multihead/backup-passphrase", old, 0600, "root:root");
+    io.github.multihead.plan.Plan rotated = cluster.plan();
+    String rotatedText = rotated.toText() + rotated.toJson();
+    assertTrue(rotatedText.contains("<not shown: the file holds a secret>"), rotatedText);
+    assertFalse(rotatedText.contains(old) || rotatedText.contains(passphrase), rotatedText);
+    cluster.deploy();
+    assertEquals(passphrase, mock.file("server1", "/etc/multihead/backup-passphrase").orElseThrow());
+
+    ClusterSpec plain = ClusterSpec.builder().from(spec).backup(BackupSettings.builder().build()).build();
+    deploy(plain, mock);
+    for (String h : hosts) {
+      assertFalse(mock.file(h, "/etc/multihead/backup-passphrase").isPresent(), "removed with the key: " + h);
+    }
+    assertEquals(0, deploy(plain, mock).changed());
+  }
 }

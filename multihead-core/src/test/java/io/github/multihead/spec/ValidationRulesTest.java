@@ -181,6 +181,31 @@ class ValidationRulesTest {
         "backup.backup_dir (line 34, col 15): '/var/../etc' must be a plain absolute path (no '..', no '//', not '/')");
   }
 
+  @Test
+  void retentionCountIsAPositiveIntegerAndOptional() {
+    assertTrue(check(BASE).spec().orElseThrow().backup().retentionCount().isEmpty(), "no limit by count unless given");
+    assertEquals(7, check(BASE + "  retention_count: 7\n").spec().orElseThrow().backup().retentionCount().getAsInt());
+    assertSingleError(BASE + "  retention_count: 0\n", "backup.retention_count (line 35, col 20): 0 is out of range 1..100000");
+    assertSingleError(BASE + "  retention_count: -3\n", "backup.retention_count (line 35, col 20): -3 is out of range 1..100000");
+    assertSingleError(BASE + "  retention_count: two\n", "backup.retention_count (line 35, col 20): 'two' is not an integer");
+  }
+
+  @Test
+  void theMungeKeyIsOnlyBackedUpWithAnEncryptionPassphrase() {
+    assertSingleError(BASE + "  include_munge_key: true\n",
+        "backup.include_munge_key (line 35, col 22): include_munge_key needs backup.encryption_passphrase: "
+            + "the munge key is only backed up encrypted");
+    ValidationReport ok = check(BASE + "  include_munge_key: true\n  encryption_passphrase: ${S1}\n");
+    assertEquals(List.of(), errors(ok));
+    BackupSettings b = ok.spec().orElseThrow().backup();
+    assertTrue(b.includeMungeKey());
+    assertEquals(Secret.of(ENV.get("S1")), b.encryptionPassphrase().orElseThrow());
+    assertFalse(b.toString().contains(ENV.get("S1")), "the passphrase is a typed, redacted secret");
+    assertSingleError(BASE + "  encryption_passphrase: short\n",
+        "backup.encryption_passphrase (line 35, col 26): a secret must be at least 8 characters long (it has 5); "
+            + "shorter values cannot be masked in output");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"a;rm -rf /", "$(reboot)", "`id`", "n1 n2", "n1|x", "-rf", "n1&&x"})
   void hostileHostnamesAreRejected(String hostile) {

@@ -23,6 +23,12 @@ import java.util.regex.Pattern;
  */
 public final class NodeBackupScript {
   public static final String PATH = "/usr/local/sbin/multihead-backup";
+  /**
+   * The root-only (0600) file phase 7 writes {@code backup.encryption_passphrase} to, when it is
+   * set; the frame's {@code encrypt_file}, {@code --verify} and {@code --decrypt} read it (openssl
+   * {@code -pass file:}), so the passphrase is never in argv.
+   */
+  public static final String PASSPHRASE_FILE = "/etc/multihead/backup-passphrase";
   private static final Pattern ID = Pattern.compile("[a-z][a-z0-9_]*");
   private static final List<String> FRAME_TOOLS = List.of("jq", "sha256sum", "flock", "ip");
 
@@ -66,6 +72,12 @@ public final class NodeBackupScript {
     StringBuilder settings = new StringBuilder();
     settings.append("BACKUP_DIR=").append(Shell.quote(spec.backup().backupDir())).append('\n');
     settings.append("RETENTION_DAYS=").append(spec.backup().retentionDays()).append('\n');
+    settings.append("RETENTION_COUNT=").append(spec.backup().retentionCount().orElse(0)).append('\n');
+    boolean encryption = spec.backup().encryptionPassphrase().isPresent();
+    settings.append("PASSPHRASE_FILE=").append(Shell.quote(encryption ? PASSPHRASE_FILE : "")).append('\n');
+    if (encryption) {
+      tools.add("openssl");
+    }
     settings.append("CLUSTER=").append(Shell.quote(spec.cluster().name())).append('\n');
     settings.append("VIP=").append(Shell.quote(spec.network().vip())).append('\n');
     settings.append("IFACE=").append(Shell.quote(spec.network().interfaceName())).append('\n');

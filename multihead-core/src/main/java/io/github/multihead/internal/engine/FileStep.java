@@ -56,8 +56,9 @@ public final class FileStep implements Step {
       return Check.run("absent").withDiff(diff(redactor, "", wanted.redacted(), "/dev/null"));
     }
     if (!wanted.sameBytesAs(current.get())) {
+      String before = wanted.containsSecret() ? withoutUnknownLines(currentText.get(), wanted.redacted()) : currentText.get();
       return Check.run("content differs")
-          .withDiff(diff(redactor, redactor.redact(currentText.get()), wanted.redacted(), path));
+          .withDiff(diff(redactor, redactor.redact(before), wanted.redacted(), path));
     }
     Optional<FileOperation.FileAttributes> attributes;
     try {
@@ -97,6 +98,23 @@ public final class FileStep implements Step {
   public List<String> preview(StepContext context) {
     Content c = render.apply(Optional.empty());
     return List.of(Upload.of(path, c, mode).describe().replaceFirst("\\)$", owner == null ? ")" : ", " + owner + ")"));
+  }
+
+  /** Shown for a line of the node's copy of a file holding a secret that is not one of the wanted lines. */
+  static final String HIDDEN_LINE = "<not shown: the file holds a secret>";
+
+  /**
+   * The node's copy of a file that holds a secret, with every line that is not also a line of the
+   * wanted (redacted) content hidden: such a line may hold a secret the spec no longer knows (a
+   * rotated password), which the redactor could not mask.
+   */
+  static String withoutUnknownLines(String current, String wantedRedacted) {
+    java.util.Set<String> known = new java.util.HashSet<>(lines(wantedRedacted));
+    StringBuilder sb = new StringBuilder();
+    for (String line : lines(current)) {
+      sb.append(known.contains(line) ? line : HIDDEN_LINE).append('\n');
+    }
+    return sb.toString();
   }
 
   static String diff(Redactor redactor, String before, String after, String fromLabel) {

@@ -29,7 +29,9 @@ import java.util.Set;
  * {@code off} for none). Every controller has the timer; only the node holding the VIP takes the
  * backup, so one node backs up per schedule, and a failover does not stop backups.
  * The postcondition runs {@code multihead-backup --check} on every controller (every tool a
- * backup needs is there); taking, listing, verifying and restoring backups is the
+ * backup needs is there). With {@code backup.encryption_passphrase} set, the passphrase goes to the
+ * root-only {@code /etc/multihead/backup-passphrase} (0600, uploaded, never in argv) for the
+ * encrypted parts of a backup (the munge key); without it, that file is removed. Taking, listing, verifying and restoring backups is the
  * {@code BackupManager}'s.
  */
 public final class BackupPhase implements Phase {
@@ -111,11 +113,23 @@ public final class BackupPhase implements Phase {
     Controller c = spec.controller(node.hostname()).orElseThrow();
     String dir = spec.backup().backupDir();
     List<Step> steps = new ArrayList<>();
-    steps.add(Packages.install("backup tools", PACKAGES));
+    boolean encryption = spec.backup().encryptionPassphrase().isPresent();
+    List<String> packages = new ArrayList<>(PACKAGES);
+    if (encryption) {
+      packages.add("openssl");
+    }
+    steps.add(Packages.install("backup tools", packages));
     steps.add(Steps.command("backup directory " + dir, Command.of("install", "-d", "-m", "0700", "-o", "root", "-g", "root", dir).withSudo())
         .unless(Command.shell("[ \"$(stat -c %a:%U:%G \"$1\" 2>/dev/null)\" = 700:root:root ]", dir)));
     steps.add(Steps.file(NodeBackupScript.PATH, NodeBackupScript.PATH,
         Content.of(NodeBackupScript.render(spec, c, services)), 0755, "root:root"));
+    if (encryption) {
+      steps.add(Steps.file("backup passphrase", NodeBackupScript.PASSPHRASE_FILE,
+          Content.secret(spec.backup().encryptionPassphrase().get()), 0600, "root:root"));
+    } else {
+      steps.add(Steps.command("no backup passphrase", Command.of("rm", "-f", NodeBackupScript.PASSPHRASE_FILE).withSudo())
+          .onlyIf(Command.of("test", "-e", NodeBackupScript.PASSPHRASE_FILE)));
+    }
     steps.add(Steps.notifying(Steps.file("backup unit", SERVICE_UNIT, Content.of(serviceUnit()), 0644, "root:root"), DAEMON_RELOAD));
     Optional<String> calendar = schedule(spec);
     if (calendar.isPresent()) {

@@ -216,6 +216,11 @@ public final class SpecRules {
 
     BackupSettings backup = spec.backup();
     range("backup.retention_days", backup.retentionDays(), 1, 3650);
+    backup.retentionCount().ifPresent(n -> range("backup.retention_count", n, 1, 100_000));
+    if (backup.includeMungeKey() && backup.encryptionPassphrase().isEmpty()) {
+      error("backup.include_munge_key", "include_munge_key needs backup.encryption_passphrase: the munge key is only "
+          + "backed up encrypted", "backup.encryption_passphrase");
+    }
     plainPath("backup.backup_dir", backup.backupDir());
     backup.schedule().ifPresent(s -> matches("backup.schedule", s, CALENDAR, "a systemd OnCalendar expression"));
   }

@@ -452,13 +452,16 @@ public final class SpecReader {
     }
     b.slurm(sb.build());
 
-    Obj backup = top.optional("backup", keys("retention_days", "backup_dir", "schedule", "include_munge_key"));
+    Obj backup = top.optional("backup", keys("retention_days", "retention_count", "backup_dir", "schedule",
+        "include_munge_key", "encryption_passphrase"));
     if (backup != null) {
       BackupSettings.Builder bb = BackupSettings.builder();
       backup.integer("retention_days").ifPresent(bb::retentionDays);
+      backup.integer("retention_count").ifPresent(bb::retentionCount);
       backup.optStr("backup_dir").ifPresent(bb::backupDir);
       bb.schedule(backup.optStr("schedule"));
       backup.bool("include_munge_key").ifPresent(bb::includeMungeKey);
+      bb.encryptionPassphrase(backup.optSecret("encryption_passphrase"));
       b.backup(bb.build());
     }
     return b.build();

@@ -1,11 +1,18 @@
 package io.github.multihead.services.slurm;
 
+import io.github.multihead.MultiheadException;
+import io.github.multihead.backup.Backup;
+import io.github.multihead.backup.RestoreAction;
+import io.github.multihead.backup.RestoreOptions;
+import io.github.multihead.exec.Command;
+import io.github.multihead.internal.backup.NodeBackupScript;
 import io.github.multihead.plan.HealthCheck;
 import io.github.multihead.plan.Phase;
 import io.github.multihead.services.ManagedService;
 import io.github.multihead.spec.ClusterSpec;
 import io.github.multihead.spec.Controller;
 import io.github.multihead.spec.Service;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -124,13 +131,16 @@ public final class Slurm implements ManagedService {
 
   /**
    * slurmctld's saved state (a tar of StateSaveLocation on the Gluster volume) and the Slurm config
-   * files on the node taking the backup; its drill reads the archive back.
+   * files on the node taking the backup; its drill reads the archive back. With
+   * {@code backup.include_munge_key}, the munge key too, encrypted only ({@code munge.key.enc}, by
+   * the frame's {@code encrypt_file} with {@code backup.encryption_passphrase}).
    */
   @Override
   public java.util.Optional<io.github.multihead.services.BackupPart> backupPart(ClusterSpec spec, Controller controller) {
     return java.util.Optional.of(io.github.multihead.services.BackupPart.of(
         io.github.multihead.internal.text.Resources.text(Slurm.class, "backup.sh"),
-        java.util.Map.of("STATE_DIR", SlurmConfig.stateDir(spec), "CONFIGS", SlurmConfig.SLURM_CONF + " " + SlurmConfig.SLURMDBD_CONF),
+        java.util.Map.of("STATE_DIR", SlurmConfig.stateDir(spec), "CONFIGS", SlurmConfig.SLURM_CONF + " " + SlurmConfig.SLURMDBD_CONF,
+            "MUNGE_KEY", spec.backup().includeMungeKey() ? SlurmConfig.MUNGE_KEY : ""),
         List.of("tar", "gzip")).withDrill(io.github.multihead.internal.text.Resources.text(Slurm.class, "drill.sh")));
   }
 
@@ -170,6 +180,63 @@ public final class Slurm implements ManagedService {
   private static final String COMPUTE_READY = "systemctl is-active -q slurmd || { echo 'slurmd is not active'; exit 1; }\n"
       + "state=$(sinfo -h -n \"$1\" -o %T 2>&1 | head -n 1)\n"
       + "case $state in ''|*down*|*DOWN*|*fail*|*unknown*|*not_responding*|*'*') echo \"node state ${state:-unknown}\"; exit 1 ;; esac\n";
+
+  /** The backup's encrypted munge key, in its part. */
+  static final String MUNGE_KEY_FILE = ID + "/munge.key.enc";
+  /** Where the restore decrypts the key on the backup's node (root-only, tmpfs), for the copies. */
+  static final String MUNGE_KEY_STAGE = "/run/multihead-restore/munge.key";
+  // $1 key, $2 mark: the restored key becomes the one the Slurm phase finds marked, munge restarts
+  private static final String MARK_AND_RESTART = "set -e\n"
+      + "sum=$(sha256sum < \"$1\" | cut -d' ' -f1)\n"
+      + "printf '%s\\n' \"$sum\" > \"$2.tmp\"\n"
+      + "chmod 0644 \"$2.tmp\"\n"
+      + "mv -f \"$2.tmp\" \"$2\"\n"
+      + "systemctl restart munge\n";
+
+  /**
+   * Only with {@code RestoreOptions.withMungeKey}: the backup's encrypted munge key is decrypted
+   * on the backup's node (by {@code multihead-backup --decrypt}, which checks it against its keyed
+   * hash, with the passphrase from the root-only file), copied to every Slurm node as
+   * {@code /etc/munge/munge.key} (0400 munge:munge) and marked as the cluster's key, the decrypted
+   * copy removed, munge restarted everywhere and a credential encoded and decoded on each node.
+   * Slurm's state is not restored (slurmctld keeps it on the replicated Gluster volume).
+   */
+  @Override
+  public List<RestoreAction> restore(ClusterSpec spec, Backup backup,
+      RestoreOptions options) {
+    List<RestoreAction> actions = new ArrayList<>();
+    if (!options.mungeKey()) {
+      return actions;
+    }
+    if (backup.meta(ID, "munge_key").isEmpty()) {
+      throw new MultiheadException("backup " + backup.id() + " holds no munge key "
+          + "(it was taken without backup.include_munge_key)");
+    }
+    String from = backup.node();
+    List<String> nodes = new ArrayList<>();
+    spec.controllersWith(Service.SLURM).forEach(c -> nodes.add(c.hostname()));
+    spec.computeNodes().forEach(n -> nodes.add(n.hostname()));
+    actions.add(new RestoreAction.Run(from, "decrypt the munge key of " + backup.id() + " ("
+        + MUNGE_KEY_FILE + ") to " + MUNGE_KEY_STAGE + " (0400 root)",
+        Command.of(NodeBackupScript.PATH, "--decrypt", backup.id(),
+            MUNGE_KEY_FILE, MUNGE_KEY_STAGE).withSudo()));
+    for (String node : nodes) {
+      actions.add(new RestoreAction.Copy(from, MUNGE_KEY_STAGE, node, SlurmConfig.MUNGE_KEY, 0400,
+          "munge:munge"));
+    }
+    actions.add(new RestoreAction.Run(from, "remove the decrypted munge key " + MUNGE_KEY_STAGE,
+        Command.of("rm", "-f", MUNGE_KEY_STAGE).withSudo()));
+    for (String node : nodes) {
+      actions.add(new RestoreAction.Run(node, "mark the restored munge key as the cluster's ("
+          + SlurmConfig.MUNGE_MARK + ") and restart munge",
+          Command.shell(MARK_AND_RESTART, SlurmConfig.MUNGE_KEY, SlurmConfig.MUNGE_MARK).withSudo()));
+    }
+    for (String node : nodes) {
+      actions.add(new RestoreAction.WaitFor(node, "munge encodes and decodes a credential",
+          Command.shell("munge -n | unmunge >/dev/null").asReadOnly(), Duration.ofSeconds(30)));
+    }
+    return actions;
+  }
 
   @Override
   public String toString() {

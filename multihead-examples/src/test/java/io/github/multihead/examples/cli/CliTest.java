@@ -122,6 +122,21 @@ class CliTest {
   }
 
   @Test
+  void backupFetchAndRestoreOptionsAreCheckedBeforeAnythingRuns() throws Exception {
+    Result help = run("backup", "fetch", "--help");
+    assertEquals(0, help.code(), help.err());
+    assertTrue(help.out().contains("--to=DIR") && help.out().contains("--latest"), help.out());
+    Result restore = run("backup", "restore", "--help");
+    assertTrue(restore.out().contains("--munge-key") && restore.out().contains("--only=PART"), restore.out());
+    assertTrue(run("backup", "create", "--help").out().contains("--copy-to=DIR"));
+    Result noTo = run("backup", "fetch", "--latest", "--config", SAMPLE, "--env-file", envFile().toString());
+    assertEquals(2, noTo.code());
+    assertTrue(noTo.err().startsWith("error: Missing required option: '--to=DIR'"), noTo.err());
+    Result both = run("backup", "fetch", "20261126T010000Z-server1", "--latest", "--to", dir.toString(), "--config", SAMPLE);
+    assertEquals(2, both.code(), both.err());
+  }
+
+  @Test
   void missingFileAndBadArgumentsExitTwo() {
     Result r = run("validate", "-c", "/nonexistent/cluster.yaml");
     assertEquals(2, r.code());
