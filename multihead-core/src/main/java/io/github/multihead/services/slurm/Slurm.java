@@ -171,6 +171,29 @@ public final class Slurm implements ManagedService {
       + "state=$(sinfo -h -n \"$1\" -o %T 2>&1 | head -n 1)\n"
       + "case $state in ''|*down*|*DOWN*|*fail*|*unknown*|*not_responding*|*'*') echo \"node state ${state:-unknown}\"; exit 1 ;; esac\n";
 
+  /**
+   * On every Slurm node (controllers and compute nodes): slurmrestd, slurmctld, slurmdbd, slurmd
+   * and munge stopped and disabled, the Slurm and munge packages purged, {@code /etc/slurm} (with
+   * slurm.conf, slurmdbd.conf and the JWT key), {@code /etc/munge} (the cluster key and its mark),
+   * the slurmrestd drop-in, spool, state and log directories, the {@code slurmrestd} user this
+   * phase created and the {@code slurm} and {@code munge} users of its packages. The accounting
+   * database goes with Galera (a partial rollback of Slurm alone leaves it in Galera).
+   */
+  @Override
+  public java.util.Optional<io.github.multihead.services.Removal> removal(ClusterSpec spec) {
+    java.util.Optional<io.github.multihead.services.Lifecycle> lifecycle = lifecycle(spec);
+    return java.util.Optional.of(io.github.multihead.services.Removal.of(ID, phase().targets(spec), n -> io.github.multihead.services.Removal.Part.builder()
+        .units(lifecycle.map(l -> l.units(n)).orElse(List.of()))
+        .packages(SlurmConfig.isController(spec, n.hostname()) ? SlurmPhase.DBD_PACKAGES : SlurmPhase.COMPUTE_PACKAGES)
+        .packages(SlurmPhase.COMPUTE_PACKAGES)
+        .users(SlurmConfig.RESTD_USER, "slurm", "munge").groups(SlurmConfig.RESTD_USER, "slurm", "munge")
+        .paths(SlurmConfig.SLURM_CONF, SlurmConfig.SLURMDBD_CONF, SlurmConfig.JWT_KEY, "/etc/slurm",
+            SlurmConfig.MUNGE_KEY, SlurmConfig.MUNGE_MARK, "/etc/munge",
+            SlurmConfig.RESTD_DROPIN.substring(0, SlurmConfig.RESTD_DROPIN.lastIndexOf('/')), SlurmConfig.RECONFIGURED,
+            "/var/lib/slurm", "/var/log/slurm", "/var/spool/slurmd", "/var/lib/munge", "/var/log/munge", "/run/munge")
+        .build()));
+  }
+
   @Override
   public String toString() {
     return "Slurm";

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
     version = "multihead 0.1.0",
     description = "Deploy, verify and operate a multi-head HPC controller cluster over SSH.",
     subcommands = {ValidateCommand.class, PlanCommand.class, DeployCommand.class, VerifyCommand.class, StatusCommand.class, BackupCommand.class,
-        ControlCommand.Stop.class, ControlCommand.Start.class, ControlCommand.Restart.class})
+        ControlCommand.Stop.class, ControlCommand.Start.class, ControlCommand.Restart.class, RollbackCommand.class})
 final class MultiheadCommand implements Runnable {
   @Option(names = "--debug", description = "Print stack traces.", scope = CommandLine.ScopeType.INHERIT)
   boolean debug;
