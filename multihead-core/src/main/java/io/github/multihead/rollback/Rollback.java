@@ -10,7 +10,7 @@ import io.github.multihead.exec.Transport;
 import io.github.multihead.exec.TransportException;
 import io.github.multihead.exec.Upload;
 import io.github.multihead.internal.phases.PhaseRemovals;
-import static io.github.multihead.internal.rollback.RollbackScripts.AUTOREMOVABLE;
+import static io.github.multihead.internal.rollback.RollbackScripts.CLEANUP;
 import static io.github.multihead.internal.rollback.RollbackScripts.GROUPDEL;
 import static io.github.multihead.internal.rollback.RollbackScripts.INVENTORY;
 import static io.github.multihead.internal.rollback.RollbackScripts.PURGE;
@@ -180,11 +180,11 @@ public final class Rollback {
     if (options.isFull() && run.failure == null) {
       run.parallel(nodes, n -> {
         NodeExecutor x = transport.executor(n);
-        CommandResult r = x.run(Command.shell(AUTOREMOVABLE).withSudo().asReadOnly().withTimeout(Duration.ofMinutes(2)));
+        CommandResult r = x.run(Command.of("apt-mark", "showauto").asReadOnly().withTimeout(Duration.ofMinutes(2)));
         Set<String> bare = inventories.get(n.hostname()).keep();
         List<String> left = r.stdoutLines().stream().map(String::strip).filter(s -> !s.isEmpty() && !bare.contains(s)).toList();
         if (!left.isEmpty()) {
-          run.command("cleanup", n, "purge what nothing needs any more (" + String.join(", ", left) + ")", purge(List.of(), bare));
+          run.command("cleanup", n, "purge the dependencies left (" + String.join(", ", left) + ")", cleanup(bare));
         }
       });
     }
@@ -313,6 +313,13 @@ public final class Rollback {
         .toBuilder().env("DEBIAN_FRONTEND", "noninteractive").env("SUDO_FORCE_REMOVE", "yes").timeout(Duration.ofMinutes(20))
         .description((candidates.isEmpty() ? "" : "apt-mark auto " + String.join(" ", candidates) + "; ")
             + "apt-get purge <what apt would now autoremove, never a package the node had before the first deploy>").build();
+  }
+
+  private static Command cleanup(Set<String> keep) {
+    return Command.shell(CLEANUP).withSudo()
+        .withStdin(Content.of(keep.stream().sorted().collect(Collectors.joining("\n", "", keep.isEmpty() ? "" : "\n"))))
+        .toBuilder().env("DEBIAN_FRONTEND", "noninteractive").env("SUDO_FORCE_REMOVE", "yes").timeout(Duration.ofMinutes(20))
+        .description("apt-get purge <every automatically installed package the node did not have before the first deploy>").build();
   }
 
   // ---- reading the nodes ------------------------------------------------------------------------

@@ -40,9 +40,20 @@ public final class RollbackScripts {
       + "apt-get purge -y -q \"$@\" $list >/dev/null || exit 1\n"
       + "echo $list\n";
 
-  /** What apt would autoremove now (read-only). */
-  public static final String AUTOREMOVABLE = "apt-get -s -o APT::AutoRemove::RecommendsImportant=false "
-      + "-o APT::AutoRemove::SuggestsImportant=false autoremove --purge | awk '$1 == \"Purg\" || $1 == \"Remv\" { print $2 }'";
+  /**
+   * The last step of a full rollback: purges every automatically installed package not on stdin
+   * (the bare node's list) — what the per-phase autoremove leaves, e.g. gawk, which apt keeps as a
+   * second provider of {@code awk} — unless that would remove another package too (then it says so
+   * and keeps them).
+   */
+  public static final String CLEANUP = "keep=$(mktemp) && cat > \"$keep\" || exit 1\n"
+      + "list=$(apt-mark showauto | grep -vxF -f \"$keep\")\n"
+      + "rm -f \"$keep\"\n"
+      + "[ -n \"$list\" ] || exit 0\n"
+      + "extra=$(apt-get -s purge $list | awk '$1 == \"Purg\" { print $2 }' | grep -vxF -e \"$list\")\n"
+      + "if [ -n \"$extra\" ]; then echo \"kept\" $list \"(purging them would remove\" $extra\")\"; exit 0; fi\n"
+      + "apt-get purge -y -q $list >/dev/null || exit 1\n"
+      + "echo $list\n";
 
   public static final String USERDEL = "for u in \"$@\"; do if getent passwd \"$u\" >/dev/null; then userdel -- \"$u\" || exit 1; fi; done";
   public static final String GROUPDEL = "for g in \"$@\"; do if getent group \"$g\" >/dev/null; then groupdel -- \"$g\" || exit 1; fi; done";
