@@ -276,7 +276,7 @@ public final class Rollback {
     }
     for (Map.Entry<String, String> e : p.restores().entrySet()) {
       if (inv.restores.contains(e.getKey()) && !run.command(phase, n, "put back " + e.getKey() + " as it was before the first deploy",
-          Command.shell(RESTORE, e.getKey(), e.getValue()).withSudo().toBuilder().description("cp -p " + e.getValue() + " " + e.getKey()).build())) {
+          Command.shell(RESTORE, e.getKey(), e.getValue()).withSudo().toBuilder().description("cp -p " + e.getValue() + " " + e.getKey() + " (or remove it: it was not there)").build())) {
         return;
       }
     }

@@ -41,8 +41,11 @@ public final class PreflightPhase implements Phase {
   /** The users and groups before the first deploy, one name a line. */
   public static final String BARE_USERS = BARE + "/users";
   public static final String BARE_GROUPS = BARE + "/groups";
-  /** The shadow tools' backup copies ({@code /etc/passwd-} …), which every useradd/userdel rewrites. */
-  static final List<String> ACCOUNT_BACKUPS = List.of("passwd-", "group-", "shadow-", "gshadow-");
+  /**
+   * The shadow tools' backup copies ({@code /etc/passwd-} …), which every useradd/userdel rewrites:
+   * recorded as they were (a copy, or a {@code .absent} mark), put back by a full rollback.
+   */
+  static final List<String> ACCOUNT_BACKUPS = List.of("passwd-", "group-", "shadow-", "gshadow-", "subuid-", "subgid-");
   static final String LOG_DIR = "/var/log/multihead";
   static final String SOURCES = "/etc/apt/sources.list.d/multihead.list";
   /**
@@ -52,7 +55,8 @@ public final class PreflightPhase implements Phase {
   public static final String RECORD_BARE = "d=$1; mkdir -p -- \"$d\" && chmod 0700 -- \"$d\" && "
       + "dpkg-query -W -f='${Package} ${Status}\\n' | awk '$NF == \"installed\" { print $1 }' > \"$d/packages.new\" && "
       + "getent passwd | cut -d: -f1 > \"$d/users\" && getent group | cut -d: -f1 > \"$d/groups\" && "
-      + "for f in passwd- group- shadow- gshadow-; do if [ -e \"/etc/$f\" ]; then cp -p -- \"/etc/$f\" \"$d/$f\"; fi; done && "
+      + "for f in passwd- group- shadow- gshadow- subuid- subgid-; do if [ -e \"/etc/$f\" ]; then cp -p -- \"/etc/$f\" \"$d/$f\"; "
+      + "else : > \"$d/$f.absent\"; fi; done && "
       + "mv -- \"$d/packages.new\" \"$d/packages\"";
   static final long MIN_FREE_ROOT_KB = 2L * 1024 * 1024;
   static final long MIN_FREE_DATA_KB = 1L * 1024 * 1024;

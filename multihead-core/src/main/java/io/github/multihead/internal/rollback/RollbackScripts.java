@@ -20,7 +20,7 @@ public final class RollbackScripts {
       + "    --user) if getent passwd \"$a\" >/dev/null; then echo \"user $a\"; fi ;;\n"
       + "    --group) if getent group \"$a\" >/dev/null; then echo \"group $a\"; fi ;;\n"
       + "    --sysctl) if v=$(sysctl -n \"$a\" 2>/dev/null); then echo \"sysctl $a $v\"; fi ;;\n"
-      + "    --restore) t=${a%%=*}; c=${a#*=}; if [ -e \"$c\" ]; then echo \"restore $t\"; fi ;;\n"
+      + "    --restore) t=${a%%=*}; c=${a#*=}; if [ -e \"$c\" ] || { [ -e \"$c.absent\" ] && [ -e \"$t\" ]; }; then echo \"restore $t\"; fi ;;\n"
       + "  esac\n"
       + "done\n"
       + "if [ -r \"$bp\" ]; then sed 's/^/bare-package /' \"$bp\"; else echo no-bare-record; fi\n"
@@ -57,8 +57,9 @@ public final class RollbackScripts {
 
   public static final String USERDEL = "for u in \"$@\"; do if getent passwd \"$u\" >/dev/null; then userdel -- \"$u\" || exit 1; fi; done";
   public static final String GROUPDEL = "for g in \"$@\"; do if getent group \"$g\" >/dev/null; then groupdel -- \"$g\" || exit 1; fi; done";
-  /** Puts "$2" back as "$1" unless they are the same. */
-  public static final String RESTORE = "cmp -s -- \"$2\" \"$1\" || cp -p -- \"$2\" \"$1\"";
+  /** Puts the saved "$2" back as "$1" unless they are the same; removes "$1" when "$2.absent" says it was not there. */
+  public static final String RESTORE = "if [ -e \"$2\" ]; then cmp -s -- \"$2\" \"$1\" || cp -p -- \"$2\" \"$1\"; "
+      + "elif [ -e \"$2.absent\" ]; then rm -f -- \"$1\"; fi";
   public static final String UNMOUNT = "umount -- \"$1\" 2>/dev/null || umount -l -- \"$1\"";
 
 }

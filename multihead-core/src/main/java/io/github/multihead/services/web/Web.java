@@ -145,7 +145,7 @@ public final class Web implements ManagedService {
                 WebFiles.TOKEN_HELPER, "/etc/nginx", "/var/log/nginx", "/var/lib/nginx");
       }
       for (String u : users) {
-        b.users(u).groups(u).paths("/home/" + u);
+        b.users(u).groups(u).paths("/home/" + u, "/var/mail/" + u);
       }
       return b.build();
     }));
