@@ -42,6 +42,7 @@ class RollbackTest {
   private final ClusterSpec spec = TestSpecs.seed();
   private final FakeClock clock = FakeClock.create();
   private RecordingTransport mock;
+  private final java.util.concurrent.atomic.AtomicBoolean accountingDatabase = new java.util.concurrent.atomic.AtomicBoolean(true);
 
   @BeforeEach
   void deployedCluster() {
@@ -72,7 +73,13 @@ class RollbackTest {
     }
     // the gluster volume is gone from the model's point of view: glusterd's CLI is not modelled
     mock.on(CommandMatchers.argvContains("gluster --mode=script volume info")).respond(1, "")
-        .on(CommandMatchers.argvContains("gluster --mode=script pool list")).respond(1, "");
+        .on(CommandMatchers.argvContains("gluster --mode=script pool list")).respond(1, "")
+        .on(CommandMatchers.argvContains("information_schema.SCHEMATA")) // slurmdbd's database: there until dropped
+        .respondWith(c -> io.github.multihead.exec.CommandResult.of(accountingDatabase.get() ? 0 : 1, "", "", java.time.Duration.ZERO))
+        .on(CommandMatchers.displayContains("mysql: DROP DATABASE slurm_acct_db")).respondWith(c -> {
+          accountingDatabase.set(false);
+          return io.github.multihead.exec.CommandResult.success("");
+        });
   }
 
   private Rollback rollback() {
@@ -107,6 +114,7 @@ class RollbackTest {
         "remove users redis", "remove /etc/redis/redis.conf, /etc/redis, /var/lib/redis"), redisOnServer2);
     assertTrue(plan.toString().contains("would  [glusterfs] server1: take the volume's line out of /etc/fstab"), plan.toString());
     assertTrue(plan.toString().contains("would  [preflight] server3: take the managed block out of /etc/hosts"), plan.toString());
+    assertTrue(plan.toString().contains("would  [slurm] server1: drop database slurm_acct_db and its user"), plan.toString());
     assertEquals(List.of(), changing(), "a dry run changes nothing");
     assertTrue(mock.debianNode("server1").isInstalled("redis-server"));
     assertTrue(mock.debianNode("server1").isActive("mariadb"));
