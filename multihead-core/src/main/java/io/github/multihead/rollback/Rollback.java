@@ -280,7 +280,9 @@ public final class Rollback {
         return;
       }
     }
-    List<String> paths = p.paths().stream().filter(inv.paths::contains).distinct().toList();
+    List<String> found = p.paths().stream().filter(inv.paths::contains).distinct().toList();
+    // a path under another one goes with it: named once
+    List<String> paths = found.stream().filter(x -> found.stream().noneMatch(o -> !o.equals(x) && x.startsWith(o + "/"))).toList();
     if (!paths.isEmpty()) {
       List<String> argv = new ArrayList<>(List.of("rm", "-rf", "--one-file-system", "--"));
       argv.addAll(paths);

@@ -44,7 +44,12 @@ import java.util.TreeSet;
  *   <li>{@code id -u [USER]}, {@code useradd [options] USER}, {@code hostname [NAME]}, {@code true},
  *       {@code false}, {@code sudo -n true};
  *   <li>the {@code sh -c} idioms of multihead's own phase 0 (package query, apt install, host name
- *       check and set), matched by their exact script text.
+ *       check and set, the bare-node record), matched by their exact script text;
+ *   <li>what a rollback runs: its read of the node (packages, units, paths, users, groups, saved
+ *       files, the bare-node record; no mounts, no sysctl values), its purge (the packages named;
+ *       the model has no dependencies, so nothing else goes), {@code apt-mark showauto} (nothing:
+ *       every package of the model counts as installed by hand), its userdel, groupdel and restore
+ *       loops, and {@code rm -rf --one-file-system -- PATH…}.
  * </ul>
  *
  * <p>A fresh node has no packages, no units but those you declare, users {@code root} (uid 0), an
