@@ -33,7 +33,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Rollback on the real nodes: every lab node's bare state is taken before anything is deployed
  * (its installed packages, every file and link under {@code /etc} with its sha256); phases 0-7 are
  * deployed; a partial rollback of Redis leaves no Redis package, config or data and the rest still
- * verifies; a partial rollback of Galera under Slurm is refused; a full rollback leaves every node
+ * verifies; a partial rollback of Galera under Slurm is refused; a partial rollback of Slurm drops
+ * its accounting database from Galera, which still verifies; a full rollback leaves every node
  * with the bare package list and the bare {@code /etc} (but for {@link #ALLOWED}), no mount, fstab
  * line or unit of ours; a second full rollback has nothing to do; a new deploy is healthy.
  */
@@ -145,6 +146,31 @@ class RollbackE2E {
 
   @Test
   @Order(3)
+  void partialRollbackOfSlurmDropsItsDatabaseAndLeavesGaleraAndGluster(LabCluster lab) {
+    long t0 = System.nanoTime();
+    RollbackReport partial = cluster(lab).rollback().run(RollbackOptions.full().services("slurm"));
+    System.out.printf("[figures] partial rollback of slurm: %.1f s, %d steps%n", (System.nanoTime() - t0) / 1e9, partial.steps().size());
+    assertTrue(partial.succeeded(), partial.toString());
+    assertTrue(partial.steps().stream().anyMatch(s -> s.what().equals("drop database slurm_acct_db and its user")), partial.toString());
+    for (Node n : all(lab)) {
+      assertEquals("", run(lab, n, "dpkg-query -W -f '${Package} ${Status}\\n' 'slurm*' munge 2>/dev/null | awk '$NF == \"installed\"'"),
+          n + ": slurm packages left");
+      assertEquals("", run(lab, n, "ls -d /etc/slurm /etc/munge /var/lib/slurm 2>/dev/null"), n + ": slurm files left");
+    }
+    for (Node n : lab.nodes()) {
+      assertEquals("", run(lab, n, "mysql -N -B -e \"SHOW DATABASES LIKE 'slurm_acct_db'; SELECT user FROM mysql.user WHERE user = 'slurm'\""),
+          n + ": the accounting database or its user is left in Galera");
+    }
+    List<Phase> kept = Phases.standard().stream().filter(p -> List.of("preflight", "glusterfs", "galera").contains(p.id()))
+        .collect(Collectors.toList());
+    VerifyReport verify = Cluster.builder().spec(lab.spec()).transport(lab.transport()).phases(kept).build().verify(); // not closed
+    System.out.println("[figures] verify of glusterfs and galera after the partial rollback of slurm: " + (verify.passed() ? "passed" : "FAILED")
+        + " (" + verify.results().size() + " checks)");
+    assertTrue(verify.passed(), verify.toText());
+  }
+
+  @Test
+  @Order(4)
   void fullRollbackLeavesTheBareNodes(LabCluster lab) {
     RollbackReport plan = cluster(lab).rollback().plan(RollbackOptions.full());
     System.out.println("[figures] full rollback plan: " + plan.steps().size() + " steps");
@@ -206,7 +232,7 @@ class RollbackE2E {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aNewDeployAfterTheRollbackIsHealthy(LabCluster lab) throws Exception {
     long t0 = System.nanoTime();
     RunReport report = cluster(lab).deploy();
