@@ -65,6 +65,7 @@ public final class Removal {
       return builder().build();
     }
 
+    /** An empty builder. */
     public static PartBuilder builder() {
       return new PartBuilder();
     }
@@ -106,6 +107,7 @@ public final class Removal {
       return this;
     }
 
+    /** systemd units to stop and disable, in start order. */
     public PartBuilder units(String... list) {
       return units(List.of(list));
     }
@@ -150,6 +152,7 @@ public final class Removal {
       return this;
     }
 
+    /** The part. */
     public Part build() {
       return new Part(mounts, edits, units, packages, users, groups, restores, paths, sysctl);
     }

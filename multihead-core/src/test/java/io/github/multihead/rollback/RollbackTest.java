@@ -188,6 +188,26 @@ class RollbackTest {
   }
 
   @Test
+  void noSecretOnAnyArgvStdinOrInTheReport() {
+    RollbackReport report = rollback().run(RollbackOptions.full());
+    for (String secret : TestSpecs.SEED_ENV.values()) {
+      assertFalse(report.toString().contains(secret), "the report holds a secret");
+      mock.history().forEach(r -> {
+        assertFalse(String.join(" ", r.command().argv()).contains(secret), r.toString());
+        r.command().stdin().ifPresent(c -> {
+          java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+          try {
+            c.writeTo(out);
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          assertFalse(out.toString(java.nio.charset.StandardCharsets.UTF_8).contains(secret), r.toString());
+        });
+      });
+    }
+  }
+
+  @Test
   void anUnknownServiceIsBadInput() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> rollback().plan(RollbackOptions.full().services("redsi")));
     assertTrue(e.getMessage().startsWith("unknown service 'redsi' (known: preflight, glusterfs, galera, redis, slurm, keepalived, web, backup)"),
