@@ -62,8 +62,8 @@ import java.util.stream.Collectors;
  * every node in parallel: its units stopped and disabled, its packages purged, its users and
  * groups removed, saved files put back, its files and directories removed, sysctl values put back.
  *
- * <p>Packages: a phase's own install list, less the packages a phase still deployed after this one
- * installs too, less every package the node had before the first deploy (phase 0 records that
+ * <p>Packages: a phase's own install list, less the packages a phase that stays (one not selected,
+ * or in a full rollback a lower one) installs too, less every package the node had before the first deploy (phase 0 records that
  * list; without it, phase 0's base packages are kept too). Those are marked automatically
  * installed and apt removes them with every dependency nothing else needs, so a package another
  * package still needs stays until that one goes. The node is read first (one read-only command per
