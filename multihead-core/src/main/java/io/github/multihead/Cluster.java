@@ -218,6 +218,19 @@ public final class Cluster implements AutoCloseable {
         number -> engine().deploy(DeployOptions.onlyPhase(number)), clock, sleeper);
   }
 
+  /**
+   * Rollback of what the phases did: full (every phase, in reverse order, back to the bare nodes)
+   * or partial (some services), each with a dry run; see {@link io.github.multihead.rollback.Rollback}.
+   *
+   * @throws IllegalStateException without a transport
+   */
+  public io.github.multihead.rollback.Rollback rollback() {
+    if (transport == null) {
+      throw new IllegalStateException("rollback needs a transport");
+    }
+    return new io.github.multihead.rollback.Rollback(spec, transport, phases, clock);
+  }
+
   private Engine engine() {
     return new Engine(spec, phases, transport, listener, clock, sleeper);
   }

@@ -120,6 +120,16 @@ public interface ManagedService {
     return java.util.Optional.empty();
   }
 
+  /**
+   * What a rollback of this service undoes (see {@link Removal}): its units stopped and disabled,
+   * its packages purged (never one the node had before the first deploy), its data, configs,
+   * mounts, edited lines, users and sysctl values removed, and the cluster-level leave steps.
+   * Empty (the default) when it has nothing to undo.
+   */
+  default java.util.Optional<Removal> removal(ClusterSpec spec) {
+    return java.util.Optional.empty();
+  }
+
   /** A service's validation finding: an error or a warning, at a YAML path, in one line. */
   record Finding(boolean error, String path, String message) {
     public Finding {

@@ -44,7 +44,12 @@ import java.util.TreeSet;
  *   <li>{@code id -u [USER]}, {@code useradd [options] USER}, {@code hostname [NAME]}, {@code true},
  *       {@code false}, {@code sudo -n true};
  *   <li>the {@code sh -c} idioms of multihead's own phase 0 (package query, apt install, host name
- *       check and set), matched by their exact script text.
+ *       check and set, the bare-node record), matched by their exact script text;
+ *   <li>what a rollback runs: its read of the node (packages, units, paths, users, groups, saved
+ *       files, the bare-node record; no mounts, no sysctl values), its purge (the packages named;
+ *       the model has no dependencies, so nothing else goes), {@code apt-mark showauto} (nothing:
+ *       every package of the model counts as installed by hand), its userdel, groupdel and restore
+ *       loops, and {@code rm -rf --one-file-system -- PATH…}.
  * </ul>
  *
  * <p>A fresh node has no packages, no units but those you declare, users {@code root} (uid 0), an
@@ -83,6 +88,7 @@ public final class DebianNode {
   private final Map<String, Set<String>> packageUnits = new HashMap<>();
   private final Map<String, Unit> units = new TreeMap<>();
   private final Map<String, Integer> users = new TreeMap<>(Map.of("root", 0));
+  private final Set<String> groups = new TreeSet<>(Set.of("root"));
   private final List<String> serviceActions = new ArrayList<>();
   private int nextSystemUid = 999;
   private int aptUpdates;
@@ -286,6 +292,8 @@ public final class DebianNode {
         return installDirs(args);
       case "rm":
         return rm(args);
+      case "apt-mark": // every package of the model counts as installed by hand: none is automatic
+        return args.equals(List.of("showauto")) ? ok("") : Optional.empty();
       case "grep":
         return grep(args);
       case "useradd":
@@ -326,6 +334,47 @@ public final class DebianNode {
         boolean same = hostname.equals(params.get(0)) && file.replaceAll("\n+$", "").equals(params.get(0));
         return same ? ok("") : exit(1, "", "");
       }
+      case io.github.multihead.internal.phases.PreflightPhase.RECORD_BARE: {
+        if (params.size() != 1) {
+          return Optional.empty();
+        }
+        String d = params.get(0);
+        fs.put(d + "/packages", lines(installed), 0644, "root:root");
+        fs.put(d + "/users", lines(users.keySet()), 0644, "root:root");
+        fs.put(d + "/groups", lines(groups), 0644, "root:root");
+        return ok("");
+      }
+      case io.github.multihead.internal.rollback.RollbackScripts.INVENTORY:
+        return Optional.of(inventory(params));
+      case io.github.multihead.internal.rollback.RollbackScripts.PURGE: {
+        List<String> purged = new ArrayList<>();
+        for (String p : params) {
+          if (installed.remove(p)) {
+            purged.add(p);
+            for (String unit : packageUnits.getOrDefault(p, Set.of())) {
+              Unit u = units.remove(unit);
+              if (u != null && u.state.equals("active")) {
+                serviceActions.add("stop " + unit);
+              }
+            }
+          }
+        }
+        return ok(purged.isEmpty() ? "" : String.join(" ", purged) + "\n");
+      }
+      case io.github.multihead.internal.rollback.RollbackScripts.RESTORE: {
+        Optional<FakeFileSystem.Entry> from = fs.get(params.get(1));
+        if (from.isEmpty()) {
+          return exit(2, "", "cmp: " + params.get(1) + ": No such file or directory");
+        }
+        fs.put(params.get(0), from.get().data(), from.get().mode(), from.get().owner());
+        return ok("");
+      }
+      case io.github.multihead.internal.rollback.RollbackScripts.USERDEL:
+        params.forEach(users::remove);
+        return ok("");
+      case io.github.multihead.internal.rollback.RollbackScripts.GROUPDEL:
+        params.forEach(groups::remove);
+        return ok("");
       case SCRIPT_HOSTNAME_SET: {
         if (params.size() != 1) {
           return Optional.empty();
@@ -337,6 +386,69 @@ public final class DebianNode {
       default:
         return Optional.empty();
     }
+  }
+
+  private static byte[] lines(java.util.Collection<String> names) {
+    return names.stream().map(n -> n + "\n").reduce("", String::concat).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The rollback's read of the node (see Rollback.INVENTORY): packages, units, paths, users, groups, restores, the bare record. */
+  private CommandResult inventory(List<String> params) {
+    StringBuilder out = new StringBuilder();
+    String mode = "";
+    for (String a : params.subList(3, params.size())) {
+      if (a.startsWith("--")) {
+        mode = a;
+        continue;
+      }
+      switch (mode) {
+        case "--pkg" -> {
+          if (installed.contains(a)) {
+            out.append("pkg ").append(a).append('\n');
+          }
+        }
+        case "--unit" -> {
+          Unit u = units.get(bare(a));
+          if (u != null && (u.enabled || !u.state.equals("inactive"))) {
+            out.append("unit ").append(a).append(' ').append(u.state).append(' ').append(u.enabled ? "enabled" : "disabled").append('\n');
+          }
+        }
+        case "--path" -> {
+          if (fs.exists(a)) {
+            out.append("path ").append(a).append('\n');
+          }
+        }
+        case "--user" -> {
+          if (users.containsKey(a)) {
+            out.append("user ").append(a).append('\n');
+          }
+        }
+        case "--group" -> {
+          if (groups.contains(a)) {
+            out.append("group ").append(a).append('\n');
+          }
+        }
+        case "--restore" -> {
+          String target = a.substring(0, a.indexOf('='));
+          String copy = a.substring(a.indexOf('=') + 1);
+          if (fs.get(copy).isPresent()) {
+            out.append("restore ").append(target).append('\n');
+          }
+        }
+        default -> { } // mounts and sysctl values are not modelled: none
+      }
+    }
+    Optional<FakeFileSystem.Entry> record = fs.get(params.get(0));
+    if (record.isEmpty()) {
+      out.append("no-bare-record\n");
+    } else {
+      new String(record.get().data(), StandardCharsets.UTF_8).lines().forEach(l -> out.append("bare-package ").append(l).append('\n'));
+      fs.get(params.get(1)).ifPresent(e -> new String(e.data(), StandardCharsets.UTF_8).lines()
+          .forEach(l -> out.append("bare-user ").append(l).append('\n')));
+      fs.get(params.get(2)).ifPresent(e -> new String(e.data(), StandardCharsets.UTF_8).lines()
+          .forEach(l -> out.append("bare-group ").append(l).append('\n')));
+    }
+    return CommandResult.of(0, out.toString(), "", Duration.ZERO);
   }
 
   private Optional<CommandResult> id(Node node, List<String> args) {
@@ -376,6 +488,9 @@ public final class DebianNode {
       return exit(9, "", "useradd: user '" + name + "' already exists");
     }
     users.put(name, system ? nextSystemUid-- : 1000 + users.size());
+    if (args.contains("--user-group") || args.contains("-U")) {
+      groups.add(name);
+    }
     return ok("");
   }
 
@@ -534,6 +649,10 @@ public final class DebianNode {
   }
 
   private Optional<CommandResult> rm(List<String> args) {
+    if (args.size() > 3 && args.subList(0, 3).equals(List.of("-rf", "--one-file-system", "--"))) {
+      args.subList(3, args.size()).forEach(fs::removeTree);
+      return ok("");
+    }
     boolean force = args.contains("-f");
     List<String> paths = args.stream().filter(w -> !w.equals("-f") && !w.equals("--")).toList();
     if (paths.isEmpty() || paths.stream().anyMatch(w -> w.startsWith("-"))) {
@@ -699,7 +818,7 @@ public final class DebianNode {
         quiet = true;
       } else if (w.equals("--now")) {
         now = true;
-      } else if (List.of("--no-block", "--no-pager", "--system", "--no-ask-password").contains(w)) {
+      } else if (List.of("--", "--no-block", "--no-pager", "--system", "--no-ask-password").contains(w)) {
         continue;
       } else if (w.startsWith("-")) {
         return Optional.empty();

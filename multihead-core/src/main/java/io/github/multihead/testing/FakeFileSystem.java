@@ -78,6 +78,15 @@ final class FakeFileSystem {
     return files.remove(normalize(path)) != null;
   }
 
+  /** Like {@code rm -rf}: the file or the directory with everything under it; false if nothing was there. */
+  synchronized boolean removeTree(String path) {
+    String p = normalize(path);
+    boolean any = files.remove(p) != null | dirs.remove(p);
+    any |= files.keySet().removeIf(f -> f.startsWith(p + "/"));
+    any |= dirs.removeIf(d -> d.startsWith(p + "/"));
+    return any;
+  }
+
   synchronized Set<String> paths() {
     return new TreeSet<>(files.keySet());
   }

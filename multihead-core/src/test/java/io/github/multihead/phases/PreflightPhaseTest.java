@@ -70,7 +70,7 @@ class PreflightPhaseTest {
     RunReport second = cluster(mock, clock).deploy(DeployOptions.onlyPhase(0));
     assertEquals(0, second.changed(), second.events().toString());
     assertEquals(24, second.count(io.github.multihead.plan.StepEvent.Outcome.PASSED));
-    assertTrue(second.summary().startsWith("12 steps: 0 changed, 12 unchanged, 0 failed; 24 probes passed; "), second.summary());
+    assertTrue(second.summary().startsWith("15 steps: 0 changed, 15 unchanged, 0 failed; 24 probes passed; "), second.summary());
   }
 
   private String failureWith(RecordingTransport mock, FakeClock clock) {

@@ -137,8 +137,9 @@ class DebianNodeTest {
     Plan plan = cluster.plan();
     PlannedStep packages = plan.steps().stream().filter(s -> s.step().equals("base packages")).findFirst().orElseThrow();
     assertEquals(Check.Need.RUN, packages.need());
-    // on each of the three nodes: host name, /etc/hosts, base packages, log directory
-    assertEquals(12, cluster.deploy(DeployOptions.onlyPhase(0)).changed());
+    // on each of the three nodes: host name, the bare-node record, /etc/hosts, base packages, log directory
+    assertEquals(15, cluster.deploy(DeployOptions.onlyPhase(0)).changed());
+    assertEquals("", debian.file("server2", "/var/lib/multihead/bare/packages").orElseThrow(), "recorded before the base packages");
     DebianNode s2 = debian.debianNode("server2");
     assertEquals("server2", s2.hostname());
     assertTrue(s2.packages().containsAll(List.of("ca-certificates", "curl", "openssl", "rsync")), s2.toString());

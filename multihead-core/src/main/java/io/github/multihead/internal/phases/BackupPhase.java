@@ -157,6 +157,19 @@ public final class BackupPhase implements Phase {
   static final Probe<CommandResult> CHECK = Probe.of("multihead-backup --check",
       Command.of(NodeBackupScript.PATH, "--check").withSudo().asReadOnly(), r -> r);
 
+  /**
+   * What a full rollback undoes first, on every controller: the timer and its unit stopped and
+   * disabled, their unit files, {@code multihead-backup}, the backup directory with every backup in
+   * it, and the backup tools (when nothing else needs them and the node did not have them before).
+   */
+  public static io.github.multihead.services.Removal removal(ClusterSpec spec) {
+    return io.github.multihead.services.Removal.of("backup", Targets.controllers(spec), n -> io.github.multihead.services.Removal.Part.builder()
+        .units("multihead-backup.service", TIMER)
+        .packages(PACKAGES)
+        .paths(TIMER_UNIT, SERVICE_UNIT, NodeBackupScript.PATH, spec.backup().backupDir())
+        .build());
+  }
+
   @Override
   public List<HealthCheck> postconditions(ClusterSpec spec) {
     List<HealthCheck> checks = new ArrayList<>();

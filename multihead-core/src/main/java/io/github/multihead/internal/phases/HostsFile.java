@@ -65,6 +65,24 @@ final class HostsFile {
     return String.join("\n", out) + "\n";
   }
 
+  /** {@code current} without the managed block (the undo of {@link #edit}, but for a dropped 127.0.1.1 line). */
+  static String strip(ClusterSpec spec, String current) {
+    List<String> out = new ArrayList<>();
+    boolean inside = false;
+    for (String line : current.split("\n", -1)) {
+      if (line.equals(begin(spec))) {
+        inside = true;
+        continue;
+      }
+      if (inside) {
+        inside = !line.equals(end(spec));
+        continue;
+      }
+      out.add(line);
+    }
+    return String.join("\n", out);
+  }
+
   private static String line(String ip, String hostname, String domain) {
     return domain == null ? ip + " " + hostname : ip + " " + hostname + "." + domain + " " + hostname;
   }

@@ -34,6 +34,30 @@ import java.util.TreeSet;
 public final class PreflightPhase implements Phase {
   public static final String NAME = "preflight and base";
   static final List<String> BASE_PACKAGES = List.of("ca-certificates", "curl", "openssl", "rsync");
+  /** Where phase 0 records the node as it was before multihead changed it (rollback reads it). */
+  public static final String BARE = "/var/lib/multihead/bare";
+  /** The installed packages before the first deploy, one name a line. */
+  public static final String BARE_PACKAGES = BARE + "/packages";
+  /** The users and groups before the first deploy, one name a line. */
+  public static final String BARE_USERS = BARE + "/users";
+  public static final String BARE_GROUPS = BARE + "/groups";
+  /**
+   * The shadow tools' backup copies ({@code /etc/passwd-} …), which every useradd/userdel rewrites:
+   * recorded as they were (a copy, or a {@code .absent} mark), put back by a full rollback.
+   */
+  static final List<String> ACCOUNT_BACKUPS = List.of("passwd-", "group-", "shadow-", "gshadow-", "subuid-", "subgid-");
+  static final String LOG_DIR = "/var/log/multihead";
+  static final String SOURCES = "/etc/apt/sources.list.d/multihead.list";
+  /**
+   * Records the bare state once, before anything is installed: on a node phase 0 never touched (no
+   * log directory yet), which is also a node a full rollback left.
+   */
+  public static final String RECORD_BARE = "d=$1; mkdir -p -- \"$d\" && chmod 0700 -- \"$d\" && "
+      + "dpkg-query -W -f='${Package} ${Status}\\n' | awk '$NF == \"installed\" { print $1 }' > \"$d/packages.new\" && "
+      + "getent passwd | cut -d: -f1 > \"$d/users\" && getent group | cut -d: -f1 > \"$d/groups\" && "
+      + "for f in passwd- group- shadow- gshadow- subuid- subgid-; do if [ -e \"/etc/$f\" ]; then cp -p -- \"/etc/$f\" \"$d/$f\"; "
+      + "else : > \"$d/$f.absent\"; fi; done && "
+      + "mv -- \"$d/packages.new\" \"$d/packages\"";
   static final long MIN_FREE_ROOT_KB = 2L * 1024 * 1024;
   static final long MIN_FREE_DATA_KB = 1L * 1024 * 1024;
   static final Duration MAX_CLOCK_OFFSET = Duration.ofSeconds(2);
@@ -98,9 +122,11 @@ public final class PreflightPhase implements Phase {
     steps.add(Steps.command("host name " + node.hostname(),
             Command.shell("hostname \"$1\" && printf '%s\\n' \"$1\" > /etc/hostname", node.hostname()).withSudo())
         .unless(Command.shell("[ \"$(hostname)\" = \"$1\" ] && [ \"$(cat /etc/hostname 2>/dev/null)\" = \"$1\" ]", node.hostname())));
+    steps.add(Steps.command("record the bare node", Command.shell(RECORD_BARE, BARE).withSudo())
+        .unless(Command.of("test", "-d", LOG_DIR)));
     steps.add(Steps.editedFile("/etc/hosts", "/etc/hosts", current -> Content.of(HostsFile.edit(spec, node.hostname(), current.orElse(""))), 0644, "root:root"));
     if (spec.apt().sources().isPresent()) {
-      steps.add(Steps.file("apt sources", "/etc/apt/sources.list.d/multihead.list",
+      steps.add(Steps.file("apt sources", SOURCES,
           Content.of("# written by multihead for cluster " + spec.cluster().name() + "\n" + spec.apt().sources().get() + "\n"),
           0644, "root:root"));
     }
@@ -114,9 +140,25 @@ public final class PreflightPhase implements Phase {
             .env("DEBIAN_FRONTEND", "noninteractive").timeout(Duration.ofMinutes(20)).build())
         .unless(Command.of(query))
         .dependsOn("apt sources"));
-    steps.add(Steps.command("log directory", Command.of("install", "-d", "-m", "0750", "/var/log/multihead").withSudo())
-        .unless(Command.of("test", "-d", "/var/log/multihead")));
+    steps.add(Steps.command("log directory", Command.of("install", "-d", "-m", "0750", LOG_DIR).withSudo())
+        .unless(Command.of("test", "-d", LOG_DIR)));
     return steps;
+  }
+
+  /**
+   * What a full rollback undoes last, on every node: the base packages (those the node did not have
+   * before), the managed block of {@code /etc/hosts}, the apt source, the shadow tools' backup
+   * copies put back as they were, {@code /etc/multihead}, the log directory and
+   * {@code /var/lib/multihead} (with the bare-state record).
+   */
+  public static io.github.multihead.services.Removal removal(ClusterSpec spec) {
+    return io.github.multihead.services.Removal.of("preflight", Targets.all(spec), n -> {
+      io.github.multihead.services.Removal.PartBuilder b = io.github.multihead.services.Removal.Part.builder()
+          .edit("/etc/hosts", "the managed block", text -> HostsFile.strip(spec, text))
+          .packages(BASE_PACKAGES);
+      ACCOUNT_BACKUPS.forEach(f -> b.restore("/etc/" + f, BARE + "/" + f));
+      return b.paths(SOURCES, "/etc/multihead", LOG_DIR, "/var/lib/multihead").build();
+    });
   }
 
   @Override

@@ -65,7 +65,7 @@ public final class StatusCollector {
   public static final String UNIT = "multihead-status";
   public static final String SERVICE_FILE = "/etc/systemd/system/" + UNIT + ".service";
   public static final String TIMER_FILE = "/etc/systemd/system/" + UNIT + ".timer";
-  static final List<String> PACKAGES = List.of("jq");
+  public static final List<String> PACKAGES = List.of("jq");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private StatusCollector() {}

@@ -159,6 +159,23 @@ public final class Galera implements ManagedService {
       + "  $1 == \"wsrep_local_state_comment\" { s = $2 } $1 == \"wsrep_cluster_size\" { z = $2 } $1 == \"wsrep_cluster_status\" { p = $2 }\n"
       + "  END { if (s != \"Synced\" || p != \"Primary\" || z != n) { printf \"state %s, %s, size %s of %s\\n\", s, p, z, n; exit 1 } }'\n";
 
+  /**
+   * On every Galera node: mariadb stopped and disabled, the MariaDB packages purged, the data
+   * directory (and a restore's kept copy), {@code /etc/mysql} with the configs this phase wrote,
+   * logs, the {@code mysql} user and group. No leave step: every member goes.
+   */
+  @Override
+  public java.util.Optional<io.github.multihead.services.Removal> removal(ClusterSpec spec) {
+    List<String> units = lifecycle(spec).map(io.github.multihead.services.Lifecycle::units).orElse(List.of());
+    return java.util.Optional.of(io.github.multihead.services.Removal.of(ID, phase().targets(spec), n -> io.github.multihead.services.Removal.Part.builder()
+        .units(units)
+        .packages(GaleraPhase.PACKAGES)
+        .users("mysql").groups("mysql")
+        .paths(GaleraConfig.CONFIG, GaleraConfig.SST_CONFIG, "/etc/mysql", GaleraRestore.DATADIR, GaleraRestore.KEPT,
+            "/var/log/mysql", "/run/mysqld")
+        .build()));
+  }
+
   @Override
   public String toString() {
     return "Galera";

@@ -84,6 +84,27 @@ final class Fstab {
     return String.join("\n", out) + "\n";
   }
 
+  /**
+   * {@code current} without the marked line (and its marker), every entry it had turned into a
+   * comment ({@link #REPLACED}) back as it was: the undo of {@link #editEntry}.
+   */
+  static String unedit(String current) {
+    List<String> out = new ArrayList<>();
+    String[] lines = current.isEmpty() ? new String[0] : current.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      String l = lines[i];
+      if (l.equals(MARKER)) {
+        if (i + 1 < lines.length && !lines[i + 1].isBlank() && !lines[i + 1].strip().startsWith("#")) {
+          i++;
+        }
+        continue;
+      }
+      out.add(l.startsWith(REPLACED) ? l.substring(REPLACED.length()) : l);
+    }
+    String text = String.join("\n", out);
+    return text;
+  }
+
   private static void requireField(String what, String value) {
     if (value.isEmpty() || !value.chars().allMatch(c -> c > ' ' && c != 127 && c != '#')) {
       throw new IllegalArgumentException(what + " '" + value + "' cannot be written into /etc/fstab");

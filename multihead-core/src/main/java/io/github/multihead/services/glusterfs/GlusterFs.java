@@ -155,6 +155,52 @@ public final class GlusterFs implements ManagedService {
       + "echo \"entries pending heal: $pending\"\n"
       + "exit 1\n";
 
+  /**
+   * The volume stopped and deleted and the other peers detached (on the first GlusterFS
+   * controller, after every node unmounted it); then on every node: the mount and its marked
+   * {@code /etc/fstab} line, glusterd, the packages, the brick, {@code /var/lib/glusterd}, logs,
+   * the mount point, the {@code gluster} user and group its package created.
+   */
+  @Override
+  public Optional<io.github.multihead.services.Removal> removal(ClusterSpec spec) {
+    io.github.multihead.spec.GlusterSettings g = spec.gluster();
+    String volume = g.volumeName();
+    List<io.github.multihead.exec.Node> nodes = phase().targets(spec);
+    List<io.github.multihead.exec.Node> servers = io.github.multihead.plan.Targets.controllersWith(spec, Service.GLUSTERFS);
+    List<String> units = lifecycle(spec).map(io.github.multihead.services.Lifecycle::units).orElse(List.of());
+    List<io.github.multihead.services.Removal.Leave> leave = new java.util.ArrayList<>();
+    if (!servers.isEmpty()) {
+      io.github.multihead.exec.Node first = servers.get(0);
+      io.github.multihead.exec.Command exists = io.github.multihead.exec.Command.shell(
+          "command -v gluster >/dev/null && systemctl is-active -q glusterd && gluster --mode=script volume info \"$1\" >/dev/null 2>&1",
+          volume).withSudo().asReadOnly();
+      leave.add(new io.github.multihead.services.Removal.Leave(first, "stop and delete volume " + volume, exists,
+          io.github.multihead.exec.Command.shell("gluster --mode=script volume stop \"$1\" force && gluster --mode=script volume delete \"$1\"",
+              volume).withSudo().withTimeout(GlusterPhase.CHANGE_TIMEOUT)));
+      for (io.github.multihead.exec.Node peer : servers.subList(1, servers.size())) {
+        leave.add(new io.github.multihead.services.Removal.Leave(first, "detach peer " + peer.hostname(),
+            io.github.multihead.exec.Command.shell("command -v gluster >/dev/null && systemctl is-active -q glusterd "
+                + "&& gluster --mode=script pool list 2>/dev/null | awk 'NR > 1 { print $2 }' | grep -qxF -e \"$1\" -e \"$2\"",
+                peer.address(), peer.hostname()).withSudo().asReadOnly(),
+            GlusterPhase.gluster("peer", "detach", peer.address(), "force").withTimeout(GlusterPhase.CHANGE_TIMEOUT)));
+      }
+    }
+    return Optional.of(io.github.multihead.services.Removal.of(id(), nodes, n -> {
+      boolean server = GlusterPhase.server(spec, n);
+      io.github.multihead.services.Removal.PartBuilder b = io.github.multihead.services.Removal.Part.builder()
+          .mounts(g.mountPoint())
+          .edit("/etc/fstab", "the volume's line", Fstab::unedit)
+          .packages(server ? GlusterPhase.PACKAGES : GlusterPhase.CLIENT_PACKAGES);
+      if (server) {
+        b.units(units).paths(g.brickPath(), "/var/lib/glusterd", "/etc/glusterfs", "/var/log/glusterfs", "/run/gluster")
+            .users("gluster").groups("gluster");
+      } else {
+        b.paths("/var/log/glusterfs");
+      }
+      return b.paths(g.mountPoint()).build();
+    }).withLeave(leave));
+  }
+
   @Override
   public String toString() {
     return "GlusterFs[phase 1 'glusterfs']";

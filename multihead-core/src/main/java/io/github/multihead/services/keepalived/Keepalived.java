@@ -103,6 +103,22 @@ public final class Keepalived implements ManagedService {
   /** This node has the address "$1". */
   private static final String HOLDS = "ip -o -4 addr show | grep -q \" inet $1/\"\n";
 
+  /**
+   * On every keepalived node: keepalived stopped and disabled (the VIP goes with it), the package
+   * purged, {@code /etc/keepalived} with the config and the tracking script, the sysctl file, and
+   * {@code net.ipv4.ip_nonlocal_bind} back to the kernel's default 0.
+   */
+  @Override
+  public Optional<io.github.multihead.services.Removal> removal(ClusterSpec spec) {
+    List<String> units = lifecycle(spec).map(io.github.multihead.services.Lifecycle::units).orElse(List.of());
+    return Optional.of(io.github.multihead.services.Removal.of(ID, phase().targets(spec), n -> io.github.multihead.services.Removal.Part.builder()
+        .units(units)
+        .packages(KeepalivedPhase.PACKAGES)
+        .paths(KeepalivedConfig.CONFIG, KeepalivedConfig.CHECK_SCRIPT, "/etc/keepalived", KeepalivedConfig.SYSCTL)
+        .sysctl("net.ipv4.ip_nonlocal_bind", "0")
+        .build()));
+  }
+
   @Override
   public String toString() {
     return "Keepalived";

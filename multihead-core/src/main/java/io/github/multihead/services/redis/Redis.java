@@ -167,6 +167,24 @@ public final class Redis implements ManagedService {
       + "  [ \"$(redis-cli --no-auth-warning -h \"$1\" -p \"$2\" PING 2>&1)\" = PONG ] || { echo 'no PONG'; exit 1; }\n"
       + "fi\n";
 
+  /**
+   * On every Redis node: redis-server (and redis-sentinel) stopped and disabled, the Redis packages
+   * purged, {@code /etc/redis} (config, Sentinel config, the CLI password file), the drop-in, the
+   * data and log directories, the {@code redis} user and group.
+   */
+  @Override
+  public Optional<io.github.multihead.services.Removal> removal(ClusterSpec spec) {
+    java.util.Optional<io.github.multihead.services.Lifecycle> lifecycle = lifecycle(spec);
+    return Optional.of(io.github.multihead.services.Removal.of(id(), phase().targets(spec), n -> io.github.multihead.services.Removal.Part.builder()
+        .units(lifecycle.map(l -> l.units(n)).orElse(List.of()))
+        .packages(RedisPhase.PACKAGES_WITH_SENTINEL)
+        .users("redis").groups("redis")
+        .paths(RedisPhase.CONFIG_PATH, SentinelConfig.PATH, RedisPhase.CLI_AUTH_PATH, "/etc/redis",
+            RedisPhase.DROP_IN_PATH.substring(0, RedisPhase.DROP_IN_PATH.lastIndexOf('/')),
+            RedisPhase.DATA_DIR, "/var/log/redis", "/run/redis", "/run/sentinel")
+        .build()));
+  }
+
   @Override
   public String toString() {
     return "Redis";

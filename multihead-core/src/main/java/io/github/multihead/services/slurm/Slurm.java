@@ -238,6 +238,40 @@ public final class Slurm implements ManagedService {
     return actions;
   }
 
+  /**
+   * On every Slurm node (controllers and compute nodes): slurmrestd, slurmctld, slurmdbd, slurmd
+   * and munge stopped and disabled, the Slurm and munge packages purged, {@code /etc/slurm} (with
+   * slurm.conf, slurmdbd.conf and the JWT key), {@code /etc/munge} (the cluster key and its mark),
+   * the slurmrestd drop-in, spool, state and log directories, the {@code slurmrestd} user this
+   * phase created and the {@code slurm} and {@code munge} users of its packages. First, while Galera
+   * still runs, the accounting database and its user are dropped (on the first slurmdbd host).
+   */
+  @Override
+  public java.util.Optional<io.github.multihead.services.Removal> removal(ClusterSpec spec) {
+    java.util.Optional<io.github.multihead.services.Lifecycle> lifecycle = lifecycle(spec);
+    List<io.github.multihead.services.Removal.Leave> leave = new ArrayList<>();
+    List<Controller> dbd = SlurmConfig.dbdHosts(spec);
+    if (!dbd.isEmpty()) { // the accounting database in Galera (which may stay): dropped on the first slurmdbd host
+      io.github.multihead.exec.Node first = io.github.multihead.plan.Targets.node(spec, dbd.get(0));
+      leave.add(new io.github.multihead.services.Removal.Leave(first, "drop database " + SlurmConfig.DATABASE + " and its user",
+          io.github.multihead.exec.Command.shell("command -v mysql >/dev/null && mysql -N -B -e \"SELECT 1 FROM information_schema.SCHEMATA "
+              + "WHERE SCHEMA_NAME = '$1'\" 2>/dev/null | grep -qx 1", SlurmConfig.DATABASE).withSudo().asReadOnly(),
+          io.github.multihead.internal.services.MariaDbSql.mysql(io.github.multihead.exec.Content.of("DROP DATABASE IF EXISTS `"
+              + SlurmConfig.DATABASE + "`;\nDROP USER IF EXISTS " + io.github.multihead.internal.services.MariaDbSql.quote(SlurmConfig.DB_USER)
+              + "@'localhost';\n"), false, "mysql: DROP DATABASE " + SlurmConfig.DATABASE + ", DROP USER " + SlurmConfig.DB_USER)));
+    }
+    return java.util.Optional.of(io.github.multihead.services.Removal.of(ID, phase().targets(spec), n -> io.github.multihead.services.Removal.Part.builder()
+        .units(lifecycle.map(l -> l.units(n)).orElse(List.of()))
+        .packages(SlurmConfig.isController(spec, n.hostname()) ? SlurmPhase.DBD_PACKAGES : SlurmPhase.COMPUTE_PACKAGES)
+        .packages(SlurmPhase.COMPUTE_PACKAGES)
+        .users(SlurmConfig.RESTD_USER, "slurm", "munge").groups(SlurmConfig.RESTD_USER, "slurm", "munge")
+        .paths(SlurmConfig.SLURM_CONF, SlurmConfig.SLURMDBD_CONF, SlurmConfig.JWT_KEY, "/etc/slurm",
+            SlurmConfig.MUNGE_KEY, SlurmConfig.MUNGE_MARK, "/etc/munge",
+            SlurmConfig.RESTD_DROPIN.substring(0, SlurmConfig.RESTD_DROPIN.lastIndexOf('/')), SlurmConfig.RECONFIGURED,
+            "/var/lib/slurm", "/var/log/slurm", "/var/spool/slurmd", "/var/lib/munge", "/var/log/munge", "/run/munge")
+        .build()).withLeave(leave));
+  }
+
   @Override
   public String toString() {
     return "Slurm";

@@ -123,6 +123,45 @@ public final class Web implements ManagedService {
     return spec.controllersWith(Service.WEB).isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(WebChecks.site(spec));
   }
 
+  /**
+   * On every web node: the status timer, the user services, nginx and fcgiwrap stopped and
+   * disabled; the web and status packages purged; the nginx site, TLS directory, gateway key,
+   * helper and sudo rule, the status collector's programs, units and dashboard, nginx's logs and
+   * state. On every node with web users' accounts: the accounts (uid and group) and their homes.
+   */
+  @Override
+  public java.util.Optional<io.github.multihead.services.Removal> removal(ClusterSpec spec) {
+    java.util.Optional<io.github.multihead.services.Lifecycle> lifecycle = lifecycle(spec);
+    List<String> userUnits = new ArrayList<>();
+    List<String> userUnitFiles = new ArrayList<>();
+    for (io.github.multihead.spec.WebService s : spec.web().services()) {
+      s.unitName().ifPresent(u -> {
+        userUnits.add(u);
+        if (s.command().isPresent()) {
+          userUnitFiles.add(WebFiles.unitPath(u));
+        }
+      });
+    }
+    List<String> users = spec.web().users().stream().map(WebUser::name).toList();
+    return java.util.Optional.of(io.github.multihead.services.Removal.of(ID, phase().targets(spec), n -> {
+      io.github.multihead.services.Removal.PartBuilder b = io.github.multihead.services.Removal.Part.builder();
+      if (spec.controller(n.hostname()).map(c -> c.runs(Service.WEB)).orElse(false)) {
+        b.units("fcgiwrap.socket", "fcgiwrap").units(lifecycle.map(l -> l.units(n)).orElse(List.of())).units(userUnits)
+            .units(io.github.multihead.internal.status.StatusCollector.UNIT + ".service", io.github.multihead.internal.status.StatusCollector.UNIT + ".timer")
+            .packages(WebFiles.PACKAGES).packages(io.github.multihead.internal.status.StatusCollector.PACKAGES)
+            .paths(io.github.multihead.internal.status.StatusCollector.TIMER_FILE, io.github.multihead.internal.status.StatusCollector.SERVICE_FILE, io.github.multihead.internal.status.StatusCollector.COLLECT, io.github.multihead.internal.status.StatusCollector.MERGE, io.github.multihead.internal.status.StatusCollector.CLUSTER, io.github.multihead.internal.status.StatusCollector.PAGE, io.github.multihead.internal.status.StatusCollector.STATUS_JSON,
+                io.github.multihead.internal.status.StatusCollector.WWW, io.github.multihead.internal.status.StatusCollector.STATE, io.github.multihead.internal.status.StatusCollector.LIB)
+            .paths(userUnitFiles.toArray(new String[0]))
+            .paths(WebFiles.SITE, WebFiles.HTPASSWD, WebFiles.SUDOERS, WebFiles.JWT_KEY, WebFiles.CERT_DIR, WebFiles.GATEWAY,
+                WebFiles.TOKEN_HELPER, "/etc/nginx", "/var/log/nginx", "/var/lib/nginx");
+      }
+      for (String u : users) {
+        b.users(u).groups(u).paths("/home/" + u, "/var/mail/" + u);
+      }
+      return b.build();
+    }));
+  }
+
   @Override
   public String toString() {
     return "Web";

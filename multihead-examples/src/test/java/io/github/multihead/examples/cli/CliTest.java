@@ -109,6 +109,21 @@ class CliTest {
   }
 
   @Test
+  void aRealRollbackWithoutYesIsAUsageError() throws Exception {
+    Result r = run("rollback", "-c", SAMPLE, "--env-file", envFile().toString());
+    assertEquals(2, r.code(), r.out() + r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(r.err().contains("rollback removes data (every service, the volume, the databases and the backups): add --yes to confirm, "
+        + "or --dry-run to see the steps"), r.err());
+    Result partial = run("rollback", "-c", SAMPLE, "--service", "redis");
+    assertEquals(2, partial.code());
+    assertTrue(partial.err().contains("rollback removes data (redis and its data): add --yes"), partial.err());
+    Result help = run("rollback", "--help");
+    assertEquals(0, help.code());
+    assertTrue(help.out().contains("--dry-run") && help.out().contains("--yes") && help.out().contains("--service"), help.out());
+  }
+
+  @Test
   void everyCommandAndSubcommandHasHelp() {
     for (String[] args : new String[][] {{"--help"}, {"deploy", "--help"}, {"status", "-h"}, {"backup", "restore", "--help"}}) {
       Result r = run(args);
@@ -169,7 +184,7 @@ class CliTest {
     JsonNode root = new ObjectMapper().readTree(r.out());
     assertEquals("test-hpc-cluster", root.get("cluster").asText());
     assertTrue(root.get("offline").asBoolean());
-    assertEquals(36, root.get("steps").size());
+    assertEquals(39, root.get("steps").size()); // 13 steps of phase 0 on each of 3 nodes
     assertEquals("unknown", root.get("steps").get(0).get("need").asText());
     assertFalse(r.out().contains("cli-canary"));
     Result none = run( // a phase number the cluster does not have
