@@ -53,6 +53,7 @@ import java.util.stream.Collectors;
 public final class ServiceControl {
   private static final Duration POLL = Duration.ofSeconds(1);
   private static final Duration VIP_MOVE = Duration.ofSeconds(30);
+  private static final Duration SETTLE = Duration.ofSeconds(60);
 
   private final ClusterSpec spec;
   private final Transport transport;
@@ -201,7 +202,7 @@ public final class ServiceControl {
     for (Controlled c : sel.services()) {
       for (Node n : c.lifecycle().nodes()) {
         if (!states.loaded(c, n).isEmpty()) {
-          readiness(c, n).ifPresent(why -> violations.add(c.id() + " is not whole before the rolling restart: " + n.hostname() + ": " + why));
+          settled(c, n).ifPresent(why -> violations.add(c.id() + " is not whole before the rolling restart: " + n.hostname() + ": " + why));
         }
       }
     }
@@ -238,7 +239,7 @@ public final class ServiceControl {
         if (released.contains(c)) {
           continue; // stopped to move the VIP away: started again once the node is done, below
         }
-        if (c.lifecycle().quorum() && !run.check(n, c.id() + " is whole before its member here goes down", () -> readiness(c, n))) {
+        if (c.lifecycle().quorum() && !run.check(n, c.id() + " is whole before its member here goes down", () -> settled(c, n))) {
           return run.report();
         }
         if (!run.command(n, "restart " + c.id() + " (" + String.join(", ", units) + ")", systemctl("restart", units)) || !run.await(n, c)) {
@@ -387,6 +388,26 @@ public final class ServiceControl {
     } catch (TransportException e) {
       return Optional.of(redactor.redact(e.getMessage()));
     }
+  }
+
+  /**
+   * Like {@link #readiness}, but a part that is not ready now gets {@link #SETTLE} to become so:
+   * a guard should not refuse on a passing state (a GlusterFS write in flight shows as an entry
+   * pending heal for a moment).
+   */
+  private Optional<String> settled(Controlled c, Node n) {
+    Instant deadline = clock.instant().plus(SETTLE);
+    Optional<String> why = readiness(c, n);
+    while (why.isPresent() && clock.instant().isBefore(deadline)) {
+      try {
+        sleeper.sleep(POLL);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return why;
+      }
+      why = readiness(c, n);
+    }
+    return why.map(w -> w + " (for " + SETTLE.toSeconds() + " s)");
   }
 
   private boolean ok(Node n, Command probe) {

@@ -98,9 +98,9 @@ class ServiceControlTest {
   void restartRefusesWhileAServiceIsNotWholeAndForceSaysWhatItOverrode() {
     units.get("server3").put("redis-server", false);
     MultiheadException e = assertThrows(MultiheadException.class, () -> control.restart(ControlOptions.all().services("redis")));
-    assertEquals("restart refused: redis is not whole before the rolling restart: server1: cluster_state fail; "
-        + "redis is not whole before the rolling restart: server2: cluster_state fail; "
-        + "redis is not whole before the rolling restart: server3: cluster_state fail (--force overrides)", e.getMessage());
+    assertEquals("restart refused: redis is not whole before the rolling restart: server1: cluster_state fail (for 60 s); "
+        + "redis is not whole before the rolling restart: server2: cluster_state fail (for 60 s); "
+        + "redis is not whole before the rolling restart: server3: cluster_state fail (for 60 s) (--force overrides)", e.getMessage());
     assertTrue(log.isEmpty(), "nothing ran: " + log);
   }
 
