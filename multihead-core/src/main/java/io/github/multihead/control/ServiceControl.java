@@ -137,7 +137,10 @@ public final class ServiceControl {
       for (Node n : lastOnes(c, sel.targets(c))) {
         List<String> units = new ArrayList<>(states.loaded(c, n));
         java.util.Collections.reverse(units);
-        if (!states.running(c, n)) {
+        if (states.unreachable.containsKey(n.hostname())) {
+          run.fail(n, "stop " + c.id(), "unreachable: " + states.unreachable.get(n.hostname()));
+          return run.report();
+        } else if (!states.running(c, n)) {
           run.skip(n, "stop " + c.id(), units.isEmpty() ? "not installed" : "already stopped");
         } else if (!run.command(n, "stop " + c.id() + " (" + String.join(", ", units) + ")", systemctl("stop", units))) {
           return run.report();
@@ -166,7 +169,10 @@ public final class ServiceControl {
       } else {
         for (Node n : targets) {
           List<String> down = states.loaded(c, n).stream().filter(u -> !states.active(n, u)).toList();
-          if (down.isEmpty()) {
+          if (states.unreachable.containsKey(n.hostname())) {
+            run.fail(n, "start " + c.id(), "unreachable: " + states.unreachable.get(n.hostname()));
+            return run.report();
+          } else if (down.isEmpty()) {
             run.skip(n, "start " + c.id(), states.loaded(c, n).isEmpty() ? "not installed" : "already running");
           } else if (!run.command(n, "start " + c.id() + " (" + String.join(", ", down) + ")", systemctl("start", down))) {
             return run.report();
@@ -313,7 +319,7 @@ public final class ServiceControl {
   /** Which candidate units each node has installed and which run; an unreachable node has none. */
   private final class States {
     private final Map<String, Map<String, String>> active = new HashMap<>();
-    private final Set<String> unreachable = new LinkedHashSet<>();
+    private final Map<String, String> unreachable = new LinkedHashMap<>();
 
     List<String> loaded(Controlled c, Node n) {
       Map<String, String> units = active.getOrDefault(n.hostname(), Map.of());
@@ -344,7 +350,7 @@ public final class ServiceControl {
         CommandResult r = transport.executor(n).run(Command.of(argv).asReadOnly().withTimeout(Duration.ofSeconds(20)));
         s.active.put(n.hostname(), parseShow(r.stdout()));
       } catch (TransportException e) {
-        s.unreachable.add(n.hostname());
+        s.unreachable.put(n.hostname(), redactor.redact(e.getMessage()));
         s.active.put(n.hostname(), Map.of());
       }
     }
@@ -441,6 +447,10 @@ public final class ServiceControl {
       }
       overridden.addAll(violations);
       violations.forEach(v -> options.progress().accept("forced past: " + v));
+    }
+
+    void fail(Node n, String what, String why) {
+      steps.add(new ControlReport.Step(n.hostname(), what, ControlReport.Outcome.FAILED, Duration.ZERO, why));
     }
 
     void skip(Node n, String what, String why) {

@@ -163,6 +163,15 @@ class ServiceControlTest {
   }
 
   @Test
+  void anUnreachableNodeFailsItsStepInsteadOfPassingForStopped() {
+    unreachable = "server3";
+    ControlReport r = control.stop(ControlOptions.all().services("web"));
+    assertFalse(r.succeeded());
+    assertEquals(List.of("server1 stop nginx", "server2 stop nginx"), log);
+    assertTrue(r.failure().orElseThrow().startsWith("FAILED server3: stop web — unreachable: "), r.failure().orElseThrow());
+  }
+
+  @Test
   void aDryRunReadsButChangesNothing() {
     ControlReport r = control.restart(ControlOptions.all().dryRun(true));
     assertTrue(r.dryRun());
@@ -185,9 +194,14 @@ class ServiceControlTest {
 
   private String broken = "";
 
+  private String unreachable = "";
+
   private CommandResult simulate(Node node, Command command) {
     List<String> argv = command.argv();
     String host = node.hostname();
+    if (host.equals(unreachable)) {
+      throw new io.github.multihead.exec.TransportException(host, "connection refused");
+    }
     Map<String, Boolean> u = units.get(host);
     if (argv.get(0).equals("systemctl") && argv.get(1).equals("show")) {
       StringBuilder out = new StringBuilder();
