@@ -230,8 +230,12 @@ public final class ServiceControl {
       for (Controlled h : holders) {
         if (h.lifecycle().nodes().contains(n) && states.running(h, n) && ok(n, h.lifecycle().holds(n).orElseThrow())) {
           String what = h.lifecycle().holdsWhat().orElseThrow();
-          if (!run.command(n, "move " + what + " away: stop " + h.id() + " here", systemctl("stop", states.loaded(h, n)))
-              || !run.awaitHeldElsewhere(n, h, what)) {
+          if (!run.command(n, "move " + what + " away: stop " + h.id() + " here", systemctl("stop", states.loaded(h, n)))) {
+            return run.report();
+          }
+          if (!run.awaitHeldElsewhere(n, h, what)) {
+            // nobody took it: give it back rather than leave the cluster without it
+            run.command(n, "start " + h.id() + " again (no other node took " + what + ")", systemctl("start", states.loaded(h, n)));
             return run.report();
           }
           released.add(h);

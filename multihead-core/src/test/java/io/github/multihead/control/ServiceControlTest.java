@@ -172,6 +172,17 @@ class ServiceControlTest {
   }
 
   @Test
+  void whenNoOtherNodeTakesTheVipTheHolderGetsItBackAndTheRestartStops() {
+    units.get("server2").put("keepalived", false);
+    units.get("server3").put("keepalived", false);
+    ControlReport r = control.restart(ControlOptions.all().services("web"));
+    assertFalse(r.succeeded());
+    assertEquals(List.of("server2 restart nginx", "server3 restart nginx", "server1 stop keepalived", "server1 start keepalived"), log);
+    assertTrue(r.failure().orElseThrow().contains("wait until another node holds the VIP"), r.toString());
+    assertTrue(units.get("server1").get("keepalived"), "the VIP's keeper runs again");
+  }
+
+  @Test
   void aDryRunReadsButChangesNothing() {
     ControlReport r = control.restart(ControlOptions.all().dryRun(true));
     assertTrue(r.dryRun());
