@@ -173,8 +173,9 @@ final class GlusterPhase implements Phase {
                 "cannot tell whether the brick is on the root file system: " + onRoot.describeProblem(), null);
           }
           ctx.runChecked(createCommand(spec, onRoot.value()));
+          ctx.runChecked(healTimeout(volume));
         },
-        List.of(Command.of("wait until every peer is 'Peer in Cluster (Connected)'"), create), createDeps));
+        List.of(Command.of("wait until every peer is 'Peer in Cluster (Connected)'"), create, healTimeout(volume)), createDeps));
     Command start = gluster("volume", "start", volume);
     steps.add(new EvidenceStep<>("volume " + volume + " started", GlusterProbes.volumeInfo(volume),
         info -> info.filter(VolumeInfo::started).map(v -> "volume " + v.name() + " is Started"),
@@ -193,6 +194,20 @@ final class GlusterPhase implements Phase {
         Steps.command("mount " + mnt, Command.of("mount", "--", mnt).withSudo().withTimeout(CHANGE_TIMEOUT))
             .unless(Command.of("mountpoint", "-q", "--", mnt))
             .dependsOn("/etc/fstab", "mount point " + mnt));
+  }
+
+  /** The self-heal daemon's index crawl interval set on a new volume, in seconds (GlusterFS: 600). */
+  static final int HEAL_TIMEOUT_S = 10;
+
+  /**
+   * {@code volume set VOL cluster.heal-timeout 10}: the self-heal daemon heals an entry it was not
+   * told about (a write that missed a brick while every brick counted as up, e.g. one still
+   * connecting when the volume was first mounted) only on its periodic index crawl — every 600 s by
+   * default, so such an entry stayed "pending heal" for up to ten minutes. A crawl of an empty index
+   * costs a directory read. Set when the volume is created.
+   */
+  static Command healTimeout(String volume) {
+    return gluster("volume", "set", volume, "cluster.heal-timeout", Integer.toString(HEAL_TIMEOUT_S));
   }
 
   /** {@code gluster --mode=script …} (no prompts), as root. */

@@ -138,6 +138,9 @@ final class FakeGluster {
         volume = true;
         return CommandResult.success("volume create: " + vol + ": success: please start the volume to access data\n");
       });
+      on(h, argvEquals("gluster", "--mode=script", "volume", "set", vol, "cluster.heal-timeout", "10"),
+          c -> volume ? CommandResult.success("volume set: success\n") : CommandResult.of(1, "", "volume set: failed: Volume " + vol
+              + " does not exist", java.time.Duration.ZERO));
       on(h, argvEquals("gluster", "--mode=script", "volume", "start", vol), c -> {
         events.add(h + " starts " + vol);
         started = true;

@@ -73,6 +73,9 @@ class GlusterPhaseTest {
       assertTrue(fake.nodes.get(n).mounted);
     }
     fake.mock.assertNotRan("server2", c -> c.argv().contains("probe") || c.argv().contains("create"));
+    // the new volume's self-heal daemon crawls its index every 10 s, not every 600 s
+    fake.mock.assertRanTimes("server1", c -> String.join(" ", c.argv()).equals(
+        "gluster --mode=script volume set gluster_volume cluster.heal-timeout 10"), 1);
 
     RunReport second = cluster(fake, clock).deploy(DeployOptions.onlyPhase(1));
     assertEquals(0, second.changed(), changed(second));
