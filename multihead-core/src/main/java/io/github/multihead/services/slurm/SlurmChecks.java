@@ -45,13 +45,16 @@ final class SlurmChecks {
     return NodeScope::computeNodes;
   }
 
-  static Probe<Boolean> active(String unit) {
-    return Probe.of(unit + " active", Command.of("systemctl", "is-active", unit), r -> r.stdout().strip().equals("active"));
+  /** The unit's state as {@code systemctl is-active} prints it ({@code active}, {@code failed}, {@code activating}…). */
+  static Probe<String> active(String unit) {
+    return Probe.of(unit + " active", Command.of("systemctl", "is-active", unit), r -> r.stdout().strip());
   }
 
+  /** The unit is active on each node; a failure says what systemd reports instead (failed: it exited). */
   static HealthCheck unitActive(String unit, Function<ClusterSpec, Predicate<Node>> on, String where) {
     return NodeScope.on(HealthChecks.onEachNode(unit + " active on " + where, active(unit),
-        (n, ok) -> ok ? Optional.empty() : Optional.of(unit + " is not active")), on);
+        (n, state) -> state.equals("active") ? Optional.empty()
+            : Optional.of(unit + " is not active (systemd: " + (state.isEmpty() ? "no answer" : state) + ")")), on);
   }
 
   /** Every node holds the same munge key, the marked one. */
