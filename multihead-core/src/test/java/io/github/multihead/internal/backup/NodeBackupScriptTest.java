@@ -58,38 +58,8 @@ class NodeBackupScriptTest {
 
   /** A part of a made-up service, to run the frame for real on this machine. */
   private static ManagedService fake(String body) {
-    return new ManagedService() {
-      @Override
-      public String id() {
-        return "demo";
-      }
-
-      @Override
-      public Service service() {
-        return Service.MARIADB;
-      }
-
-      @Override
-      public Phase phase() {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public Map<Integer, Set<String>> ports(ClusterSpec spec, Controller controller) {
-        return Map.of();
-      }
-
-      @Override
-      public List<HealthCheck> verification(ClusterSpec spec) {
-        return List.of();
-      }
-
-      @Override
-      public Optional<BackupPart> backupPart(ClusterSpec spec, Controller controller) {
-        return Optional.of(BackupPart.of(body, Map.of("GREETING", "hello 'quoted' $world"), List.of("cat"))
-            .withDrill("grep -q hello a.txt || { echo 'demo drill: a.txt lost its greeting' >&2; return 1; }\necho \"demo drill: $GREETING restored\""));
-      }
-    };
+    return service("demo", BackupPart.of(body, Map.of("GREETING", "hello 'quoted' $world"), List.of("cat"))
+        .withDrill("grep -q hello a.txt || { echo 'demo drill: a.txt lost its greeting' >&2; return 1; }\necho \"demo drill: $GREETING restored\""));
   }
 
   private static void requireTools() {
