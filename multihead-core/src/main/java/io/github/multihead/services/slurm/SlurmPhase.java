@@ -26,7 +26,8 @@ import java.util.Set;
  *   <li>munge key (the others, parallel): the cluster key moved as bytes where the checksum
  *       differs; a changed key restarts munge there;
  *   <li>configure and start (parallel): slurm.conf everywhere, the JWT key on controllers, the
- *       state directory on the Gluster volume, slurmdbd's database and slurmdbd on the primary
+ *       state directory on the Gluster volume with the cluster's name in it (before any slurmctld
+ *       starts: see {@link SlurmSteps#clusterNameFile}), slurmdbd's database and slurmdbd on the primary
  *       slurmdbd host, slurmctld on the controllers, slurmd on the compute nodes;
  *   <li>accounting and REST (parallel, once every node has the new slurm.conf): one {@code scontrol
  *       reconfigure} if slurm.conf changed under running daemons, the cluster registered in
@@ -108,6 +109,7 @@ final class SlurmPhase implements Phase {
       steps.add(Steps.command("state directory " + dir,
               Command.shell("mkdir -p -- \"$1\" && chown slurm:slurm -- \"$1\" && chmod 0750 -- \"$1\"", dir).withSudo())
           .unless(Command.shell("[ \"$(stat -c %U:%G:%a -- \"$1\")\" = slurm:slurm:750 ]", dir).withSudo()));
+      steps.add(SlurmSteps.clusterNameFile(spec));
       List<String> jwtHandlers = new ArrayList<>(List.of(SlurmSteps.RESTART_SLURMCTLD));
       if (SlurmConfig.isDbdHost(spec, node.hostname())) {
         jwtHandlers.add(SlurmSteps.RESTART_SLURMDBD);

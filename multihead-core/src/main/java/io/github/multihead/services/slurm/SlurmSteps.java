@@ -245,6 +245,28 @@ final class SlurmSteps {
   }
 
   /** {@code unit} enabled at boot and running (after a daemon-reload, so drop-ins written before count). */
+  // $1 state directory, $2 cluster name: the name slurmctld checks its state against, written
+  // atomically (temporary file + rename on the same directory); refuses another cluster's name
+  private static final String CLUSTER_NAME_FILE = "f=\"$1/clustername\"; "
+      + "if [ -s \"$f\" ]; then echo \"$f names cluster '$(cat -- \"$f\")', not '$2': is this another cluster's state?\" >&2; "
+      + "exit 1; fi; t=$(mktemp -- \"$1/.clustername.XXXXXX\") && printf %s \"$2\" > \"$t\" "
+      + "&& chown slurm:slurm -- \"$t\" && chmod 0644 -- \"$t\" && mv -f -- \"$t\" \"$f\"";
+
+  /**
+   * The {@code clustername} file in the shared state directory, written before any slurmctld starts.
+   * A slurmctld that finds it missing creates it and then writes the name; every controller starts
+   * at once on a fresh volume, so another one could read it empty in between and exit with
+   * "CLUSTER NAME MISMATCH … read \"\"" (seen in the lab: 1 start in 3 of a backup). Refuses, naming
+   * the file, when it names another cluster.
+   */
+  static Step clusterNameFile(ClusterSpec spec) {
+    String dir = SlurmConfig.stateDir(spec);
+    String name = SlurmConfig.clusterName(spec);
+    return Steps.command("cluster name in " + dir,
+            Command.shell(CLUSTER_NAME_FILE, dir, name).withSudo())
+        .unless(Command.shell("[ \"$(cat -- \"$1/clustername\" 2>/dev/null)\" = \"$2\" ]", dir, name).withSudo());
+  }
+
   static Step running(String unit) {
     return Steps.command(unit + " enabled and running",
             Command.shell("systemctl daemon-reload && systemctl enable --now \"$1\"", unit).withSudo())

@@ -76,6 +76,7 @@ final class FakeSlurm {
   }
 
   private void stub(String h, DebianNode node) {
+    String clusterName = SlurmConfig.stateDir(spec) + "/clustername";
     mock.on(h, c -> script(c, "sha256sum")).respondWith(c -> {
       String key = mock.file(h, SlurmConfig.MUNGE_KEY).map(FakeSlurm::sha256).orElse("-");
       String mark = mock.file(h, SlurmConfig.MUNGE_MARK).map(String::strip).orElse("-");
@@ -102,7 +103,9 @@ final class FakeSlurm {
     });
     mock.on(h, c -> script(c, "systemctl enable --now")).respondWith(c -> {
       String unit = args(c).get(0);
-      node.unit(unit, true, true);
+      // slurmctld that starts with no cluster name in its state directory may race another's
+      // half-written one (CLUSTER NAME MISMATCH): here it just fails
+      node.unit(unit, !unit.equals("slurmctld") || mock.file(h, clusterName).isPresent(), true);
       startedWith.put(h + "/" + unit, inputs(h));
       return CommandResult.success("");
     });
@@ -121,6 +124,16 @@ final class FakeSlurm {
         "", "", Duration.ZERO));
     mock.on(h, c -> script(c, "chown slurm:slurm")).respondWith(c -> {
       mock.directory(h, args(c).get(0));
+      return CommandResult.success("");
+    });
+    // after "chown slurm:slurm" (the state directory's): the last stub that claims a command answers
+    mock.on(h, c -> script(c, "/clustername\" 2>/dev/null")).respondWith(c -> CommandResult.of(
+        mock.file(h, clusterName).orElse("").equals(args(c).get(1)) ? 0 : 1, "", "", Duration.ZERO));
+    mock.on(h, c -> script(c, "mktemp") && script(c, "clustername")).respondWith(c -> {
+      if (!mock.file(h, clusterName).orElse("").isEmpty()) {
+        return CommandResult.of(1, "", clusterName + " names cluster 'other'", Duration.ZERO);
+      }
+      mock.file(h, clusterName, args(c).get(1), 0644, "slurm:slurm");
       return CommandResult.success("");
     });
     mock.on(h, c -> c.argv().get(0).equals("mysql")).respondWith(c -> {

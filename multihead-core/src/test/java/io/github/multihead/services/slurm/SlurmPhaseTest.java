@@ -78,6 +78,10 @@ class SlurmPhaseTest {
     assertEquals(0600, fake.mock.mode("server2", SlurmConfig.SLURMDBD_CONF).orElseThrow());
     assertFalse(fake.mock.file("server3", SlurmConfig.SLURMDBD_CONF).isPresent());
     assertTrue(fake.database.get() && fake.registered.get());
+    // the cluster's name in the shared state directory before slurmctld started (see FakeSlurm)
+    for (String h : List.of("server1", "server2", "server3")) {
+      assertEquals("test-cluster", fake.mock.file(h, SlurmConfig.stateDir(spec) + "/clustername").orElseThrow(), h);
+    }
     // first start: no reconfigure; munge restarted where its package key was replaced, nothing else restarted
     assertEquals(0, fake.reconfigures.get());
     assertEquals("{compute1/munge=1, compute2/munge=1, server2/munge=1, server3/munge=1}",
@@ -151,5 +155,16 @@ class SlurmPhaseTest {
     String text = fix.toText() + fix.toJson();
     assertTrue(text.contains("write /etc/munge/munge.key (0400 munge:munge, the cluster key's bytes)"), text);
     assertFalse(text.contains("package-key-of-server1") || text.contains("a-reinstalled-key"), "the key itself in a plan");
+  }
+
+  @Test
+  void stateOfAnotherClusterIsRefusedNamingTheFileAndSlurmctldDoesNotStartThere() {
+    FakeSlurm fake = new FakeSlurm(spec);
+    fake.mock.file("server2", SlurmConfig.stateDir(spec) + "/clustername", "other", 0644, "slurm:slurm");
+    io.github.multihead.plan.RunFailedException e = org.junit.jupiter.api.Assertions.assertThrows(
+        io.github.multihead.plan.RunFailedException.class, () -> cluster(spec, fake).deploy());
+    assertTrue(e.getMessage().contains("server2") && e.getMessage().contains("cluster name in " + SlurmConfig.stateDir(spec)),
+        e.getMessage());
+    assertFalse(fake.mock.debianNode("server2").isActive("slurmctld"));
   }
 }
