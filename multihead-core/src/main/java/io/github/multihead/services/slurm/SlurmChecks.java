@@ -45,16 +45,41 @@ final class SlurmChecks {
     return NodeScope::computeNodes;
   }
 
-  /** The unit's state as {@code systemctl is-active} prints it ({@code active}, {@code failed}, {@code activating}…). */
+  // $1 unit: its state as "systemctl is-active" prints it; when not active, the last lines of its journal
+  private static final String STATE_AND_WHY = "s=$(systemctl is-active -- \"$1\"); printf '%s\\n' \"$s\"; "
+      + "[ \"$s\" = active ] || journalctl -u \"$1\" -n 3 --no-pager -o cat 2>/dev/null | cut -c1-200";
+
+  /**
+   * The unit's state as {@code systemctl is-active} prints it ({@code active}, {@code failed},
+   * {@code activating}…) and, when it is not active, the last three lines of its journal joined
+   * with " | " after a "; " (a daemon that exited says why there: "fatal: CLUSTER NAME MISMATCH").
+   */
   static Probe<String> active(String unit) {
-    return Probe.of(unit + " active", Command.of("systemctl", "is-active", unit), r -> r.stdout().strip());
+    return Probe.of(unit + " active", Command.shell(STATE_AND_WHY, unit), r -> {
+      List<String> lines = r.stdout().strip().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+      if (lines.isEmpty()) {
+        return "";
+      }
+      return lines.size() == 1 ? lines.get(0) : lines.get(0) + "; " + String.join(" | ", lines.subList(1, lines.size()));
+    });
   }
 
-  /** The unit is active on each node; a failure says what systemd reports instead (failed: it exited). */
+  private static String notActive(String unit, String state) {
+    if (state.isEmpty()) {
+      return unit + " is not active (systemd: no answer)";
+    }
+    int why = state.indexOf("; ");
+    return why < 0 ? unit + " is not active (systemd: " + state + ")"
+        : unit + " is not active (systemd: " + state.substring(0, why) + "); its journal ends: " + state.substring(why + 2);
+  }
+
+  /**
+   * The unit is active on each node; a failure says what systemd reports instead (failed: it
+   * exited) and how its journal ends.
+   */
   static HealthCheck unitActive(String unit, Function<ClusterSpec, Predicate<Node>> on, String where) {
     return NodeScope.on(HealthChecks.onEachNode(unit + " active on " + where, active(unit),
-        (n, state) -> state.equals("active") ? Optional.empty()
-            : Optional.of(unit + " is not active (systemd: " + (state.isEmpty() ? "no answer" : state) + ")")), on);
+        (n, state) -> state.equals("active") ? Optional.empty() : Optional.of(notActive(unit, state))), on);
   }
 
   /** Every node holds the same munge key, the marked one. */

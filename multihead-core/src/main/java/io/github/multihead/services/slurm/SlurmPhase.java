@@ -4,6 +4,8 @@ import io.github.multihead.exec.Command;
 import io.github.multihead.exec.Node;
 import io.github.multihead.internal.services.Packages;
 import io.github.multihead.plan.HealthCheck;
+import io.github.multihead.plan.HealthContext;
+import io.github.multihead.plan.NodeChooser;
 import io.github.multihead.plan.Phase;
 import io.github.multihead.plan.Stage;
 import io.github.multihead.plan.Step;
@@ -25,10 +27,11 @@ import java.util.Set;
  *       node): its key becomes — or stays — the cluster's, marked with its checksum;
  *   <li>munge key (the others, parallel): the cluster key moved as bytes where the checksum
  *       differs; a changed key restarts munge there;
- *   <li>configure and start (parallel): slurm.conf everywhere, the JWT key on controllers, the
- *       state directory on the Gluster volume with the cluster's name in it (before any slurmctld
- *       starts: see {@link SlurmSteps#clusterNameFile}), slurmdbd's database and slurmdbd on the primary
- *       slurmdbd host, slurmctld on the controllers, slurmd on the compute nodes;
+ *   <li>state directory (the primary slurmctld's host): the directory on the Gluster volume and the
+ *       cluster's name in it, once, before any slurmctld starts (see {@link SlurmSteps#clusterNameFile});
+ *   <li>configure and start (parallel): slurm.conf everywhere, the JWT key on controllers,
+ *       slurmdbd's database and slurmdbd on the primary slurmdbd host, slurmctld on the
+ *       controllers, slurmd on the compute nodes;
  *   <li>accounting and REST (parallel, once every node has the new slurm.conf): one {@code scontrol
  *       reconfigure} if slurm.conf changed under running daemons, the cluster registered in
  *       accounting, the backup slurmdbd, slurmrestd on the controllers.
@@ -76,8 +79,31 @@ final class SlurmPhase implements Phase {
             Steps.notifying(SlurmSteps.sourceKey(key), SlurmSteps.RESTART_MUNGE))),
         Stage.rest("munge key", Stage.Order.PARALLEL, (s, n) -> List.of(
             Steps.notifying(SlurmSteps.copyKey(key), SlurmSteps.RESTART_MUNGE))),
+        Stage.one("state directory", SlurmPhase::primaryController, (s, n) -> stateDirectory(s)),
         Stage.all("configure and start", Stage.Order.PARALLEL, SlurmPhase::configure),
         Stage.all("accounting and REST", Stage.Order.PARALLEL, SlurmPhase::finish));
+  }
+
+  /**
+   * The primary slurmctld's host: the shared state directory and the cluster's name in it are made
+   * there, once, before any slurmctld starts. Every controller writing them at once, as its own
+   * start step, raced on the volume: a controller reading the name while another one replaced the
+   * file read it empty (seen in the lab) — and slurmctld, left alone, races the same way.
+   */
+  static NodeChooser.Choice primaryController(HealthContext context) {
+    String primary = SlurmConfig.controllerNames(context.spec()).get(0);
+    Node node = context.nodes().stream().filter(n -> n.hostname().equals(primary)).findFirst()
+        .orElseThrow(() -> new IllegalStateException("the primary slurm controller " + primary + " is not a target"));
+    return NodeChooser.Choice.of(node, "the primary slurmctld host (first SlurmctldHost): the shared state directory is made once");
+  }
+
+  static List<Step> stateDirectory(ClusterSpec spec) {
+    String dir = SlurmConfig.stateDir(spec);
+    return List.of(
+        Steps.command("state directory " + dir,
+                Command.shell("mkdir -p -- \"$1\" && chown slurm:slurm -- \"$1\" && chmod 0750 -- \"$1\"", dir).withSudo())
+            .unless(Command.shell("[ \"$(stat -c %U:%G:%a -- \"$1\")\" = slurm:slurm:750 ]", dir).withSudo()),
+        SlurmSteps.clusterNameFile(spec));
   }
 
   static Step install(ClusterSpec spec, Node node) {
@@ -105,11 +131,6 @@ final class SlurmPhase implements Phase {
     steps.add(SlurmSteps.jwtDependentFile("slurm.conf", SlurmConfig.SLURM_CONF, jwt -> SlurmConfig.slurmConf(spec, jwt), 0644,
         "root:root"));
     if (controller) {
-      String dir = SlurmConfig.stateDir(spec);
-      steps.add(Steps.command("state directory " + dir,
-              Command.shell("mkdir -p -- \"$1\" && chown slurm:slurm -- \"$1\" && chmod 0750 -- \"$1\"", dir).withSudo())
-          .unless(Command.shell("[ \"$(stat -c %U:%G:%a -- \"$1\")\" = slurm:slurm:750 ]", dir).withSudo()));
-      steps.add(SlurmSteps.clusterNameFile(spec));
       List<String> jwtHandlers = new ArrayList<>(List.of(SlurmSteps.RESTART_SLURMCTLD));
       if (SlurmConfig.isDbdHost(spec, node.hostname())) {
         jwtHandlers.add(SlurmSteps.RESTART_SLURMDBD);

@@ -253,11 +253,11 @@ final class SlurmSteps {
       + "&& chown slurm:slurm -- \"$t\" && chmod 0644 -- \"$t\" && mv -f -- \"$t\" \"$f\"";
 
   /**
-   * The {@code clustername} file in the shared state directory, written before any slurmctld starts.
-   * A slurmctld that finds it missing creates it and then writes the name; every controller starts
-   * at once on a fresh volume, so another one could read it empty in between and exit with
-   * "CLUSTER NAME MISMATCH … read \"\"" (seen in the lab: 1 start in 3 of a backup). Refuses, naming
-   * the file, when it names another cluster.
+   * The {@code clustername} file in the shared state directory, written once before any slurmctld
+   * starts. A slurmctld that finds it missing creates it and then writes the name; controllers
+   * starting at once on a fresh volume raced on that, one reading it empty in between and exiting
+   * with "CLUSTER NAME MISMATCH … read \"\"" (the lab: 2 failed starts in 10 parallel starts of
+   * 3 controllers). Refuses, naming the file, when it names another cluster.
    */
   static Step clusterNameFile(ClusterSpec spec) {
     String dir = SlurmConfig.stateDir(spec);

@@ -36,6 +36,8 @@ final class FakeSlurm {
   final AtomicBoolean registered = new AtomicBoolean();
   final AtomicInteger jobs = new AtomicInteger();
   volatile boolean jwtPlugin;
+  final Map<String, String> shared = new ConcurrentHashMap<>(); // files on the Gluster volume, seen by every node
+  final java.util.Set<String> exitsAtStart = ConcurrentHashMap.newKeySet(); // host/unit that exits as it starts
 
   FakeSlurm(ClusterSpec spec) {
     this.spec = spec;
@@ -105,7 +107,8 @@ final class FakeSlurm {
       String unit = args(c).get(0);
       // slurmctld that starts with no cluster name in its state directory may race another's
       // half-written one (CLUSTER NAME MISMATCH): here it just fails
-      node.unit(unit, !unit.equals("slurmctld") || mock.file(h, clusterName).isPresent(), true);
+      node.unit(unit, (!unit.equals("slurmctld") || shared.containsKey(clusterName)) && !exitsAtStart.contains(h + "/" + unit),
+          true);
       startedWith.put(h + "/" + unit, inputs(h));
       return CommandResult.success("");
     });
@@ -128,13 +131,20 @@ final class FakeSlurm {
     });
     // after "chown slurm:slurm" (the state directory's): the last stub that claims a command answers
     mock.on(h, c -> script(c, "/clustername\" 2>/dev/null")).respondWith(c -> CommandResult.of(
-        mock.file(h, clusterName).orElse("").equals(args(c).get(1)) ? 0 : 1, "", "", Duration.ZERO));
+        shared.getOrDefault(clusterName, "").equals(args(c).get(1)) ? 0 : 1, "", "", Duration.ZERO));
     mock.on(h, c -> script(c, "mktemp") && script(c, "clustername")).respondWith(c -> {
-      if (!mock.file(h, clusterName).orElse("").isEmpty()) {
-        return CommandResult.of(1, "", clusterName + " names cluster 'other'", Duration.ZERO);
+      if (!shared.getOrDefault(clusterName, "").isEmpty()) {
+        return CommandResult.of(1, "", clusterName + " names cluster '" + shared.get(clusterName) + "'", Duration.ZERO);
       }
-      mock.file(h, clusterName, args(c).get(1), 0644, "slurm:slurm");
+      shared.put(clusterName, args(c).get(1));
       return CommandResult.success("");
+    });
+    // the postconditions' unit state; a failed slurmctld's journal says why
+    mock.on(h, c -> script(c, "journalctl -u")).respondWith(c -> {
+      String unit = args(c).get(0);
+      String state = node.isActive(unit) ? "active" : "failed";
+      return CommandResult.success(state + "\n" + (state.equals("active") ? ""
+          : "slurmctld: fatal: CLUSTER NAME MISMATCH.\nslurmctld has been started with \"ClusterName=x\", but read \"\"\n"));
     });
     mock.on(h, c -> c.argv().get(0).equals("mysql")).respondWith(c -> {
       String sql = c.stdin().orElseThrow().redacted();

@@ -78,10 +78,10 @@ class SlurmPhaseTest {
     assertEquals(0600, fake.mock.mode("server2", SlurmConfig.SLURMDBD_CONF).orElseThrow());
     assertFalse(fake.mock.file("server3", SlurmConfig.SLURMDBD_CONF).isPresent());
     assertTrue(fake.database.get() && fake.registered.get());
-    // the cluster's name in the shared state directory before slurmctld started (see FakeSlurm)
-    for (String h : List.of("server1", "server2", "server3")) {
-      assertEquals("test-cluster", fake.mock.file(h, SlurmConfig.stateDir(spec) + "/clustername").orElseThrow(), h);
-    }
+    // the cluster's name in the shared state directory, written once, on the primary, before slurmctld started
+    assertEquals("test-cluster", fake.shared.get(SlurmConfig.stateDir(spec) + "/clustername"));
+    assertEquals(List.of("server1"), fake.mock.history().stream().filter(r -> String.join(" ", r.command().argv()).contains(".clustername.XXXXXX"))
+        .map(r -> r.node()).toList());
     // first start: no reconfigure; munge restarted where its package key was replaced, nothing else restarted
     assertEquals(0, fake.reconfigures.get());
     assertEquals("{compute1/munge=1, compute2/munge=1, server2/munge=1, server3/munge=1}",
@@ -160,11 +160,25 @@ class SlurmPhaseTest {
   @Test
   void stateOfAnotherClusterIsRefusedNamingTheFileAndSlurmctldDoesNotStartThere() {
     FakeSlurm fake = new FakeSlurm(spec);
-    fake.mock.file("server2", SlurmConfig.stateDir(spec) + "/clustername", "other", 0644, "slurm:slurm");
+    fake.shared.put(SlurmConfig.stateDir(spec) + "/clustername", "other");
     io.github.multihead.plan.RunFailedException e = org.junit.jupiter.api.Assertions.assertThrows(
         io.github.multihead.plan.RunFailedException.class, () -> cluster(spec, fake).deploy());
-    assertTrue(e.getMessage().contains("server2") && e.getMessage().contains("cluster name in " + SlurmConfig.stateDir(spec)),
-        e.getMessage());
-    assertFalse(fake.mock.debianNode("server2").isActive("slurmctld"));
+    assertTrue(e.getMessage().contains("server1") && e.getMessage().contains("cluster name in " + SlurmConfig.stateDir(spec))
+        && e.getMessage().contains("names cluster 'other'"), e.getMessage());
+    for (String h : List.of("server1", "server2", "server3")) {
+      assertFalse(fake.mock.debianNode(h).isActive("slurmctld"), h);
+    }
+  }
+
+  @Test
+  void aSlurmctldThatExitedIsReportedWithTheEndOfItsJournal() {
+    FakeSlurm fake = new FakeSlurm(spec);
+    cluster(spec, fake).deploy();
+    fake.mock.debianNode("server3").unit("slurmctld", false, true);
+    fake.exitsAtStart.add("server3/slurmctld");
+    io.github.multihead.plan.RunFailedException e = org.junit.jupiter.api.Assertions.assertThrows(
+        io.github.multihead.plan.RunFailedException.class, () -> cluster(spec, fake).deploy());
+    assertTrue(e.getMessage().contains("server3: slurmctld is not active (systemd: failed); its journal ends: "
+        + "slurmctld: fatal: CLUSTER NAME MISMATCH. | slurmctld has been started with \"ClusterName=x\", but read \"\""), e.getMessage());
   }
 }
