@@ -105,10 +105,12 @@ public final class GlusterFs implements ManagedService {
   }
 
   /**
-   * {@code services.glusterfs} of a node's status: glusterd's unit, peers connected ({@code gluster
-   * pool list}), bricks online ({@code volume status --xml}), entries pending heal on its brick (its heal
-   * indices) and whether the volume is mounted. {@code down} when glusterd is not running or
-   * no brick is online.
+   * {@code services.glusterfs} of a node's status: glusterd's unit and, from glusterd's local state
+   * dump ({@code gluster get-state}: no cluster-wide lock, unlike {@code volume status}), peers
+   * connected, the volume's status and brick count, this node's own brick online; entries pending
+   * heal on its brick (its heal indices) and whether the volume is mounted. {@code down} when
+   * glusterd is not running or the volume is not started; {@code unknown} when glusterd does not
+   * answer.
    */
   @Override
   public java.util.Optional<io.github.multihead.services.StatusProbe> statusProbe(ClusterSpec spec) {

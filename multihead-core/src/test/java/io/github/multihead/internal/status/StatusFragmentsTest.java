@@ -63,15 +63,14 @@ class StatusFragmentsTest {
     fake("ip", "echo \"2: eth0    inet 192.168.1.101/24 brd 192.168.1.255 scope global eth0\"\n"
         + "echo \"2: eth0    inet 192.168.1.100/24 scope global secondary eth0\"\n");
     fake("mysql", "echo \"$@\" >> " + log.resolve("mysql") + "\ncat " + fixtures.resolve("mysql-wsrep-status.txt") + "\n");
-    fake("gluster", "case \"$*\" in\n"
-        + "  *'pool list'*) cat " + fixtures.resolve("gluster-pool-list.txt") + " ;;\n"
-        // refuses the first $FAKE_GLUSTER_BUSY times as glusterd does while another node holds its lock
-        + "  *'volume status'*) echo x >> " + log.resolve("gluster-volume-status") + "\n"
-        + "    if [ \"$(wc -l < " + log.resolve("gluster-volume-status") + ")\" -le \"${FAKE_GLUSTER_BUSY:-0}\" ]; then\n"
-        + "      printf '<?xml version=\"1.0\"?>\\n<cliOutput>\\n  <opRet>-1</opRet>\\n  <opErrno>30802</opErrno>\\n"
-        + "  <opErrstr>Another transaction is in progress for gv0. Please try again after some time.</opErrstr>\\n</cliOutput>\\n'; exit 1\n"
-        + "    fi\n"
-        + "    cat " + fixtures.resolve("gluster-volume-status.xml") + " ;;\n"
+    // gluster get-state glusterd odir DIR file NAME: a state dump taken on the lab (node1), its brick path made this
+    // test's; $FAKE_GLUSTER_SED edits it (a stopped brick, another volume), $FAKE_GLUSTER_DOWN makes glusterd not answer
+    fake("gluster", "echo \"$*\" >> " + log.resolve("gluster") + "\n"
+        + "case \"$*\" in\n"
+        + "  *get-state*) if [ -n \"${FAKE_GLUSTER_DOWN:-}\" ]; then echo 'Connection failed. Please check if gluster daemon is operational.' >&2; exit 1; fi\n"
+        + "    sed -e \"s|@BRICK@|" + tmp.resolve("brick") + "|g\" -e \"${FAKE_GLUSTER_SED:-s/^//}\" "
+        + fixtures.resolve("gluster-get-state.txt") + " > \"$5/$7\" ;;\n"
+        + "  *) exit 1 ;;\n"
         + "esac\n");
     fake("redis-cli", "printf '%s\\n' \"$*\" >> " + log.resolve("redis-argv") + "\n"
         + "printf '%s' \"$REDISCLI_AUTH\" > " + log.resolve("redis-auth") + "\n"
@@ -171,34 +170,46 @@ class StatusFragmentsTest {
   }
 
   @Test
-  void glusterCountsPeersBricksAndHeals() throws IOException {
+  void glusterReadsPeersVolumeAndItsOwnBrickFromGlusterdsStateDumpAndCountsHeals() throws IOException {
     JsonNode g = probe("glusterfs", "glusterd=active");
-    assertEquals("degraded", g.path("state").asText(), g.toString());
+    assertEquals("degraded", g.path("state").asText(), "the two pending heals: " + g);
     assertEquals(3, g.path("peers_connected").asInt());
-    assertEquals(3, g.path("bricks_online").asInt());
     assertEquals(3, g.path("bricks").asInt());
+    assertEquals("online", g.path("brick_here").asText());
+    assertEquals("Started", g.path("volume_status").asText());
     assertEquals(2, g.path("pending_heal").asInt());
-    assertEquals("volume gluster_volume: peers 3/3 connected, bricks 3/3 online, 2 pending heal here", g.path("summary").asText());
+    assertEquals("volume gluster_volume started: peers 3/3 connected, 3/3 bricks, brick here online, 2 pending heal here",
+        g.path("summary").asText());
+    // only the local dump: never the cluster-wide lock of "volume status" or "pool list"
+    assertEquals(List.of("--mode=script get-state glusterd odir"), Files.readAllLines(log.resolve("gluster")).stream()
+        .map(l -> l.substring(0, l.indexOf(" odir ") + 5)).distinct().toList());
     assertEquals("down", probe("glusterfs", "").path("state").asText());
     assertEquals("glusterd is absent", probe("glusterfs", "").path("summary").asText());
   }
 
   @Test
-  void glusterAsksAgainWhileAnotherNodeHoldsGlusterdsLock() throws IOException {
-    JsonNode g = probe("glusterfs", "glusterd=active", Map.of("FAKE_GLUSTER_BUSY", "3"));
-    assertEquals(3, g.path("bricks_online").asInt(), g.toString());
-    assertEquals("degraded", g.path("state").asText(), "still the heals, not the lock: " + g);
-    assertEquals(4, Files.readAllLines(log.resolve("gluster-volume-status")).size());
+  void glusterWithItsBrickStoppedAPeerGoneOrTheVolumeStoppedOrMissing() throws IOException {
+    JsonNode brick = probe("glusterfs", "glusterd=active", Map.of("FAKE_GLUSTER_SED", "s/^Volume1.Brick1.status: Started/Volume1.Brick1.status: Stopped/"));
+    assertEquals("degraded", brick.path("state").asText(), brick.toString());
+    assertEquals("offline", brick.path("brick_here").asText());
+    JsonNode peer = probe("glusterfs", "glusterd=active", Map.of("FAKE_GLUSTER_SED", "s/^Peer2.connected: Connected/Peer2.connected: Disconnected/"));
+    assertEquals(2, peer.path("peers_connected").asInt(), peer.toString());
+    assertTrue(peer.path("summary").asText().contains("peers 2/3 connected"), peer.toString());
+    JsonNode stopped = probe("glusterfs", "glusterd=active", Map.of("FAKE_GLUSTER_SED", "s/^Volume1.status: Started/Volume1.status: Stopped/"));
+    assertEquals("down", stopped.path("state").asText(), stopped.toString());
+    assertTrue(stopped.path("summary").asText().startsWith("volume gluster_volume stopped: "), stopped.toString());
+    JsonNode missing = probe("glusterfs", "glusterd=active", Map.of("FAKE_GLUSTER_SED", "s/^Volume1.name: .*/Volume1.name: other/"));
+    assertEquals("down", missing.path("state").asText(), missing.toString());
+    assertEquals("volume gluster_volume does not exist: peers 3/3 connected, 0/3 bricks, no brick here, 2 pending heal here",
+        missing.path("summary").asText());
   }
 
   @Test
-  void glusterThatNeverAnswersIsUnknownNotDown() throws IOException {
-    JsonNode g = probe("glusterfs", "glusterd=active", Map.of("FAKE_GLUSTER_BUSY", "99"));
+  void glusterdThatDoesNotAnswerIsUnknownNotDown() throws IOException {
+    JsonNode g = probe("glusterfs", "glusterd=active", Map.of("FAKE_GLUSTER_DOWN", "1"));
     assertEquals("unknown", g.path("state").asText(), g.toString());
-    assertEquals("volume gluster_volume: peers 3/3 connected, bricks unknown (glusterd did not answer volume status: "
-        + "Another transaction is in progress for gv0. Please try again after some time.), 2 pending heal here",
+    assertEquals("glusterd did not answer get-state: Connection failed. Please check if gluster daemon is operational.",
         g.path("summary").asText());
-    assertEquals(6, Files.readAllLines(log.resolve("gluster-volume-status")).size());
   }
 
   @Test
