@@ -483,4 +483,24 @@ class WebE2E {
       }
     }
   }
+
+  // ---------------------------------------------------------------- web health, on the same lab
+
+  @Test
+  @Order(4)
+  void webHealthAfterPhasesZeroToSixEveryRouteOnTheVipAndEveryNodeIsHealthy(LabCluster lab) throws Exception {
+    WebHealthChecks.afterPhasesZeroToSixEveryRouteOnTheVipAndEveryNodeIsHealthy(lab);
+  }
+
+  @Test
+  @Order(5)
+  void webHealthNamesNginxStoppedOnNode2WhileTheVipStaysHealthy(LabCluster lab) throws Exception {
+    WebHealthChecks.nginxStoppedOnNode2IsNamedOnItsOwnAddressWhileTheVipStaysHealthy(lab);
+  }
+
+  @Test
+  @Order(6)
+  void webHealthThroughTheLauncherPrintsTheReportAndExitsZero(LabCluster lab) throws Exception {
+    WebHealthChecks.theLauncherPrintsTheReportAndExitsZero(lab);
+  }
 }

@@ -28,10 +28,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * {@code Cluster.webHealth()} and {@code multihead web-health} on three lab controllers and a compute
@@ -41,10 +37,11 @@ import org.junit.jupiter.api.TestMethodOrder;
  * is not healthy and names node2's routes (000) while the VIP (on node1) stays healthy; nginx
  * started → healthy again; the CLI through its launcher {@code bin/multihead}. Raw probe outputs are
  * kept in {@code target/web-health-captures/} (the unit tests' fixtures have their shape).
+ *
+ * <p>Run by {@link WebE2E} after its own tests, on the same lab (a lab of its own cost a whole
+ * deploy, about 2.5 min of CI): the first deploy here changes nothing.
  */
-@Lab(nodes = 3, compute = 1)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class WebHealthE2E {
+final class WebHealthChecks {
   private static final Path JOURNAL = Path.of("target", "web-health-journal.jsonl");
   private static final Path CAPTURES = Path.of("target", "web-health-captures");
   private static final String VIP = "10.213.7.100";
@@ -95,14 +92,12 @@ class WebHealthE2E {
     return s.size() % 2 == 1 ? s.get(s.size() / 2) : (s.get(s.size() / 2 - 1) + s.get(s.size() / 2)) / 2;
   }
 
-  @Test
-  @Order(1)
-  void afterPhasesZeroToSixEveryRouteOnTheVipAndEveryNodeIsHealthy(LabCluster lab) throws Exception {
+  static void afterPhasesZeroToSixEveryRouteOnTheVipAndEveryNodeIsHealthy(LabCluster lab) throws Exception {
     Files.deleteIfExists(JOURNAL);
     long t0 = System.nanoTime();
     Cluster cluster = cluster(lab);
     RunReport report = cluster.deploy();
-    System.out.printf("[figures] phases 0-6 from bare nodes: %.1f s; %s%n", (System.nanoTime() - t0) / 1e9, report.summary());
+    System.out.printf("[figures] phases 0-6 of the lab's spec, after WebE2E's runs: %.1f s; %s%n", (System.nanoTime() - t0) / 1e9, report.summary());
     for (PostconditionResult p : report.postconditions()) {
       assertTrue(p.passed(), p.toString());
     }
@@ -121,7 +116,7 @@ class WebHealthE2E {
     System.out.println(all.toJson());
     assertTrue(all.healthy(), all.toTable());
     assertEquals(List.of("vip", "node1", "node2", "node3"), all.targets().stream().map(TargetResult::target).collect(Collectors.toList()));
-    all.targets().forEach(WebHealthE2E::assertEveryRouteAsExpected);
+    all.targets().forEach(WebHealthChecks::assertEveryRouteAsExpected);
     for (int i = 1; i <= 3; i++) {
       assertEquals("node" + i, all.target("node" + i).orElseThrow().askedFrom(), "each node asked on itself");
     }
@@ -142,9 +137,7 @@ class WebHealthE2E {
     }
   }
 
-  @Test
-  @Order(2)
-  void nginxStoppedOnNode2IsNamedOnItsOwnAddressWhileTheVipStaysHealthy(LabCluster lab) throws Exception {
+  static void nginxStoppedOnNode2IsNamedOnItsOwnAddressWhileTheVipStaysHealthy(LabCluster lab) throws Exception {
     Node node2 = lab.node(2);
     Cluster cluster = cluster(lab);
     assertTrue(run(lab, lab.node(1), "ip", "-o", "-4", "addr", "show").stdout().contains(" " + VIP + "/"), "the VIP on node1");
@@ -183,9 +176,7 @@ class WebHealthE2E {
     System.out.printf("[figures] nginx started on node2: web health healthy again after %.1f s%n", (System.nanoTime() - t0) / 1e9);
   }
 
-  @Test
-  @Order(3)
-  void theLauncherPrintsTheReportAndExitsZero(LabCluster lab) throws Exception {
+  static void theLauncherPrintsTheReportAndExitsZero(LabCluster lab) throws Exception {
     Path root = Path.of("..").toAbsolutePath().normalize();
     Path launcher = root.resolve("bin/multihead");
     assertTrue(Files.isExecutable(launcher), launcher.toString());
@@ -220,4 +211,6 @@ class WebHealthE2E {
       }
     }
   }
+
+  private WebHealthChecks() {}
 }
