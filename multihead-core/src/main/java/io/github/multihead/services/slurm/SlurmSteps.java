@@ -244,7 +244,6 @@ final class SlurmSteps {
     };
   }
 
-  /** {@code unit} enabled at boot and running (after a daemon-reload, so drop-ins written before count). */
   // $1 state directory, $2 cluster name: the name slurmctld checks its state against, written
   // atomically (temporary file + rename on the same directory); refuses another cluster's name
   private static final String CLUSTER_NAME_FILE = "f=\"$1/clustername\"; "
@@ -267,6 +266,7 @@ final class SlurmSteps {
         .unless(Command.shell("[ \"$(cat -- \"$1/clustername\" 2>/dev/null)\" = \"$2\" ]", dir, name).withSudo());
   }
 
+  /** {@code unit} enabled at boot and running (after a daemon-reload, so drop-ins written before count). */
   static Step running(String unit) {
     return Steps.command(unit + " enabled and running",
             Command.shell("systemctl daemon-reload && systemctl enable --now \"$1\"", unit).withSudo())
