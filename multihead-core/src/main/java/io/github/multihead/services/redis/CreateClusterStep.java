@@ -20,7 +20,9 @@ import java.util.Set;
  * {@code redis-cli --cluster create ip:port… --cluster-replicas 0 --cluster-yes}, once, on the node
  * the {@link ClusterChooser} picked. Its check reads that node's {@code CLUSTER INFO}: all slots
  * assigned → nothing to do; a node that knows only itself and serves no slot → create; anything in
- * between (a half-made cluster) fails with what it saw instead of guessing.
+ * between (a half-made cluster) fails with what it saw instead of guessing. A whole cluster that
+ * lacks some of the spec's redis nodes (a grown spec, {@code node add}) gets them: {@code
+ * --cluster add-node} each, then {@code --cluster rebalance --cluster-use-empty-masters}.
  */
 final class CreateClusterStep implements Step {
   static final String NAME = "create Redis Cluster";
@@ -72,7 +74,9 @@ final class CreateClusterStep implements Step {
     }
     ClusterInfo info = reading.value();
     if (info.slotsAssigned() == ClusterInfo.SLOTS) {
-      return Check.skip("the cluster exists: " + info);
+      List<String> missing = missing(context);
+      return missing.isEmpty() ? Check.skip("the cluster exists: " + info)
+          : Check.run("the cluster exists without " + String.join(", ", missing) + ": they join it");
     }
     return Check.run(info.fresh() ? "no cluster yet: " + info : "half-made cluster: " + info);
   }
@@ -85,7 +89,55 @@ final class CreateClusterStep implements Step {
           + "cluster (" + reading.value() + "): inspect it with `redis-cli --cluster check " + node.address() + ":"
           + spec.redis().port() + "` and repair it (`--cluster fix`) or reset its nodes, then deploy again", null);
     }
+    if (reading.ok() && reading.value().slotsAssigned() == ClusterInfo.SLOTS) {
+      List<String> missing = missing(context);
+      if (!missing.isEmpty()) {
+        context.runChecked(grow(missing));
+      }
+      return;
+    }
     context.runChecked(create());
+  }
+
+  /** The spec's redis nodes ({@code ip:port}) this node's CLUSTER NODES does not list. */
+  private List<String> missing(StepContext context) {
+    Probe.Reading<List<ClusterNode>> nodes = RedisProbes.clusterNodes(node, spec.redis().port(), password()).read(context.executor());
+    if (!nodes.ok()) {
+      throw new StepFailedException(node.hostname(), context.phaseName(), NAME, "cannot read CLUSTER NODES: "
+          + nodes.describeProblem(), null);
+    }
+    Set<String> known = new java.util.HashSet<>();
+    nodes.value().forEach(n -> known.add(n.address()));
+    List<String> missing = new ArrayList<>();
+    for (Node n : Targets.controllersWith(spec, Service.REDIS)) {
+      String a = n.address() + ":" + spec.redis().port();
+      if (!known.contains(a)) {
+        missing.add(a);
+      }
+    }
+    return missing;
+  }
+
+  /**
+   * $1 this node's ip:port, then the new nodes' ip:port; the password is the first stdin line. Each
+   * new node is added (an empty primary), the cluster is waited for until every node agrees on the
+   * slots (at most 30 s), then slots are moved onto the empty primaries.
+   */
+  static final String GROW = "IFS= read -r REDISCLI_AUTH && export REDISCLI_AUTH && self=$1 && shift\n"
+      + "for n in \"$@\"; do redis-cli --cluster add-node \"$n\" \"$self\" || exit 1; done\n"
+      + "i=0; until redis-cli --cluster check \"$self\" >/dev/null 2>&1; do i=$((i+1)); "
+      + "if [ \"$i\" -ge 30 ]; then redis-cli --cluster check \"$self\"; exit 1; fi; sleep 1; done\n"
+      + "exec redis-cli --cluster rebalance \"$self\" --cluster-use-empty-masters\n";
+
+  Command grow(List<String> missing) {
+    List<String> args = new ArrayList<>();
+    args.add(node.address() + ":" + spec.redis().port());
+    args.addAll(missing);
+    return Command.shell(GROW, args.toArray(new String[0])).toBuilder().stdin(RedisProbes.passwordLine(password()))
+        .timeout(Duration.ofMinutes(10))
+        .description("redis-cli --cluster add-node NEW " + args.get(0) + " (each of " + String.join(", ", missing)
+            + "); wait until every node agrees; redis-cli --cluster rebalance " + args.get(0) + " --cluster-use-empty-masters")
+        .build();
   }
 
   @Override
