@@ -211,7 +211,7 @@ public final class Galera implements ManagedService {
     change.before(leaving, "Galera: clean leave (stop mariadb)",
         io.github.multihead.exec.Command.of("systemctl", "stop", "mariadb").withSudo().withTimeout(java.time.Duration.ofMinutes(5)));
     change.before(member, "Galera: wait until the cluster is Primary, Synced, size " + remaining,
-        io.github.multihead.exec.Command.shell("for i in $(seq 60); do sh -c \"$1\" sh \"$2\" >/dev/null && exit 0; sleep 1; done; "
+        io.github.multihead.exec.Command.shell("for _ in $(seq 60); do sh -c \"$1\" sh \"$2\" >/dev/null && exit 0; sleep 1; done; "
             + "sh -c \"$1\" sh \"$2\"", READY, Integer.toString(remaining)).withSudo().asReadOnly()
             .withTimeout(java.time.Duration.ofSeconds(90)).toBuilder()
             .description("wait (at most 60 s) until Synced, Primary, wsrep_cluster_size " + remaining).build());
