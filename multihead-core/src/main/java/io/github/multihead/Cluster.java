@@ -246,7 +246,7 @@ public final class Cluster implements AutoCloseable {
     }
     return new io.github.multihead.membership.Membership(spec, transport, phases,
         s -> new Engine(s, phases, transport, listener, clock, sleeper).deploy(DeployOptions.all()),
-        s -> io.github.multihead.internal.status.StatusGatherer.gather(s, transport, Engine.redactorFor(s, phases)), clock);
+        s -> io.github.multihead.internal.status.StatusGatherer.gather(s, transport, Engine.redactorFor(s, phases)), clock, sleeper);
   }
 
   private Engine engine() {

@@ -47,7 +47,8 @@ import java.util.stream.Collectors;
  *       service it runs (Gluster add-brick with replica + 1, Galera SST, Redis add-node and
  *       rebalance, slurm.conf everywhere, a keepalived peer, nginx and the backup timer) — then each
  *       service's steps after the deploy (slurmctld restarted on every controller, backups first),
- *       and proves it: the status of the grown cluster is healthy.
+ *       and proves it: the status of the grown cluster reads healthy (polled for at most 90 s while
+ *       it settles).
  *   <li><b>remove</b>: refuses when the node is the VIP owner or the only controller of a service,
  *       when it would leave Galera or GlusterFS with fewer than three members, leave a Redis Cluster
  *       below three, or lose the only copy of something (pending heals, no other Redis primary);
@@ -70,21 +71,27 @@ public final class Membership {
   private final Function<ClusterSpec, ClusterStatus> status;
   private final Supplier<Rollback> rollback;
   private final Clock clock;
+  private final io.github.multihead.plan.Sleeper sleeper;
   private final Redactor redactor;
+
+  /** How long the proof waits for the changed cluster to read {@code healthy} (heals settling, a restarted slurmctld). */
+  static final Duration SETTLE = Duration.ofSeconds(90);
+  static final Duration POLL = Duration.ofSeconds(3);
 
   /**
    * A membership of {@code spec}'s cluster over {@code transport}: {@code deploy} deploys every
-   * phase of a spec, {@code status} reads a spec's cluster status. {@code Cluster.membership()} is
-   * the usual way to get one.
+   * phase of a spec, {@code status} reads a spec's cluster status, {@code sleeper} waits between
+   * the proof's status reads. {@code Cluster.membership()} is the usual way to get one.
    */
   public Membership(ClusterSpec spec, Transport transport, List<Phase> phases, Function<ClusterSpec, RunReport> deploy,
-      Function<ClusterSpec, ClusterStatus> status, Clock clock) {
+      Function<ClusterSpec, ClusterStatus> status, Clock clock, io.github.multihead.plan.Sleeper sleeper) {
     this.spec = Objects.requireNonNull(spec, "spec");
     this.transport = Objects.requireNonNull(transport, "transport");
     this.phases = List.copyOf(phases);
     this.deploy = Objects.requireNonNull(deploy, "deploy");
     this.status = Objects.requireNonNull(status, "status");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     this.rollback = () -> new Rollback(spec, transport, this.phases, clock);
     this.redactor = Engine.redactorFor(spec, this.phases);
   }
@@ -312,10 +319,24 @@ public final class Membership {
     return r.summary();
   }
 
+  /**
+   * The proof: the status of {@code of} reads {@code healthy}, polled for at most {@link #SETTLE}
+   * (a cluster just changed settles: entries written meanwhile heal, restarted daemons report).
+   */
   private String healthy(ClusterSpec of) {
+    long attempts = SETTLE.toMillis() / POLL.toMillis();
     ClusterStatus s = status.apply(of);
+    for (long i = 1; !s.healthy() && i <= attempts; i++) {
+      try {
+        sleeper.sleep(POLL);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new Failed("interrupted while waiting for " + names(of) + " to read healthy");
+      }
+      s = status.apply(of);
+    }
     if (!s.healthy()) {
-      throw new Failed(s.overall() + ": " + reasons(s));
+      throw new Failed("still " + s.overall() + " after " + SETTLE.toSeconds() + " s: " + reasons(s));
     }
     return "healthy" + s.vipHolder().map(h -> ", VIP on " + h).orElse("");
   }

@@ -45,6 +45,7 @@ class MembershipTest {
   private final List<List<String>> asked = new ArrayList<>();
   private final Map<String, CommandResult> answers = new HashMap<>();
   private String status = HEALTHY;
+  private final List<Duration> slept = new ArrayList<>();
   private RecordingTransport transport;
 
   static ClusterSpec withServer4(ClusterSpec spec) {
@@ -74,7 +75,7 @@ class MembershipTest {
     }, s -> {
       asked.add(hosts(s));
       return ClusterStatus.parse(status, Duration.ZERO);
-    }, Clock.systemUTC());
+    }, Clock.systemUTC(), slept::add);
   }
 
   private static List<String> hosts(ClusterSpec s) {
@@ -150,6 +151,28 @@ class MembershipTest {
   }
 
   @Test
+  void theProofWaitsForTheChangedClusterToSettleAndFailsNamingWhatIsStillWrong() {
+    List<String> answersInTurn = new ArrayList<>(List.of(HEALTHY, DEGRADED, DEGRADED, HEALTHY));
+    Membership settles = new Membership(four, transport, Phases.standard(), s -> new RunReport("run", List.of(), List.of(), List.of(),
+        Duration.ZERO, java.util.Optional.empty(), java.util.OptionalInt.empty()),
+        s -> ClusterStatus.parse(answersInTurn.size() > 1 ? answersInTurn.remove(0) : answersInTurn.get(0), Duration.ZERO),
+        Clock.systemUTC(), slept::add);
+    MembershipReport r = settles.add("server4");
+    assertTrue(r.succeeded(), r.toString());
+    assertEquals(List.of(Duration.ofSeconds(3), Duration.ofSeconds(3)), slept, "two polls while it settled");
+
+    slept.clear();
+    Membership never = new Membership(four, transport, Phases.standard(), s -> new RunReport("run", List.of(), List.of(), List.of(),
+        Duration.ZERO, java.util.Optional.empty(), java.util.OptionalInt.empty()),
+        s -> ClusterStatus.parse(s.controllers().size() == 3 ? HEALTHY : DEGRADED, Duration.ZERO), Clock.systemUTC(), slept::add);
+    MembershipReport failed = never.add("server4");
+    assertFalse(failed.succeeded());
+    assertEquals(30, slept.size(), "90 s in polls of 3 s");
+    assertTrue(failed.failure().orElseThrow().contains("[proof] cluster: status of server1, server2, server3, server4 healthy — "
+        + "still degraded after 90 s: server2/redis: redis-server is inactive"), failed.failure().orElseThrow());
+  }
+
+  @Test
   void addIsRefusedWhenTheNodeIsAlreadyAMemberAndNothingChanges() {
     answers.put("server1 galera-not-member", CommandResult.of(1, "192.168.1.104 is already a Galera member "
         + "(192.168.1.101:3306,192.168.1.104:3306)\n", "", Duration.ZERO));
@@ -174,7 +197,8 @@ class MembershipTest {
       deployed.add(hosts(s));
       return new RunReport("run", List.of(), List.of(), List.of(), Duration.ZERO, java.util.Optional.empty(),
           java.util.OptionalInt.empty());
-    }, s -> ClusterStatus.parse(seen.add("x") && seen.size() == 1 ? DEGRADED : HEALTHY, Duration.ZERO), Clock.systemUTC());
+    }, s -> ClusterStatus.parse(seen.add("x") && seen.size() == 1 ? DEGRADED : HEALTHY, Duration.ZERO), Clock.systemUTC(),
+        slept::add);
     MembershipReport r = m.add("server4", MembershipOptions.defaults().force(true));
     assertTrue(r.succeeded(), r.toString());
     assertEquals(1, r.overridden().size(), r.overridden().toString());
