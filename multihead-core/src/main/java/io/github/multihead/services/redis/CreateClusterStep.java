@@ -74,9 +74,14 @@ final class CreateClusterStep implements Step {
     }
     ClusterInfo info = reading.value();
     if (info.slotsAssigned() == ClusterInfo.SLOTS) {
-      List<String> missing = missing(context);
-      return missing.isEmpty() ? Check.skip("the cluster exists: " + info)
-          : Check.run("the cluster exists without " + String.join(", ", missing) + ": they join it");
+      List<ClusterNode> view = view(context);
+      List<String> missing = missing(view);
+      List<String> empty = emptyPrimaries(view);
+      if (!missing.isEmpty()) {
+        return Check.run("the cluster exists without " + String.join(", ", missing) + ": they join it");
+      }
+      return empty.isEmpty() ? Check.skip("the cluster exists: " + info)
+          : Check.run("primaries without slots: " + String.join(", ", empty) + ": rebalance");
     }
     return Check.run(info.fresh() ? "no cluster yet: " + info : "half-made cluster: " + info);
   }
@@ -90,8 +95,9 @@ final class CreateClusterStep implements Step {
           + spec.redis().port() + "` and repair it (`--cluster fix`) or reset its nodes, then deploy again", null);
     }
     if (reading.ok() && reading.value().slotsAssigned() == ClusterInfo.SLOTS) {
-      List<String> missing = missing(context);
-      if (!missing.isEmpty()) {
+      List<ClusterNode> view = view(context);
+      List<String> missing = missing(view);
+      if (!missing.isEmpty() || !emptyPrimaries(view).isEmpty()) {
         context.runChecked(grow(missing));
       }
       return;
@@ -99,15 +105,28 @@ final class CreateClusterStep implements Step {
     context.runChecked(create());
   }
 
-  /** The spec's redis nodes ({@code ip:port}) this node's CLUSTER NODES does not list. */
-  private List<String> missing(StepContext context) {
+  /** This node's CLUSTER NODES. */
+  private List<ClusterNode> view(StepContext context) {
     Probe.Reading<List<ClusterNode>> nodes = RedisProbes.clusterNodes(node, spec.redis().port(), password()).read(context.executor());
     if (!nodes.ok()) {
       throw new StepFailedException(node.hostname(), context.phaseName(), NAME, "cannot read CLUSTER NODES: "
           + nodes.describeProblem(), null);
     }
+    return nodes.value();
+  }
+
+  /** The primaries of the spec's redis nodes ({@code ip:port}) that serve no slot (a join whose rebalance did not finish). */
+  private List<String> emptyPrimaries(List<ClusterNode> view) {
+    Set<String> ours = new java.util.HashSet<>();
+    Targets.controllersWith(spec, Service.REDIS).forEach(n -> ours.add(n.address() + ":" + spec.redis().port()));
+    return view.stream().filter(n -> ours.contains(n.address()) && n.flags().contains("master") && !n.flags().contains("fail")
+        && n.slots() == 0).map(ClusterNode::address).sorted().toList();
+  }
+
+  /** The spec's redis nodes ({@code ip:port}) {@code view} (CLUSTER NODES) does not list. */
+  private List<String> missing(List<ClusterNode> view) {
     Set<String> known = new java.util.HashSet<>();
-    nodes.value().forEach(n -> known.add(n.address()));
+    view.forEach(n -> known.add(n.address()));
     List<String> missing = new ArrayList<>();
     for (Node n : Targets.controllersWith(spec, Service.REDIS)) {
       String a = n.address() + ":" + spec.redis().port();
@@ -119,24 +138,38 @@ final class CreateClusterStep implements Step {
   }
 
   /**
-   * $1 this node's ip:port, then the new nodes' ip:port; the password is the first stdin line. Each
-   * new node is added (an empty primary), the cluster is waited for until every node agrees on the
-   * slots (at most 30 s), then slots are moved onto the empty primaries.
+   * $1 this node's ip:port, $2 how many nodes the cluster has when whole, then the new nodes'
+   * ip:port (none: only rebalance); the password is the first stdin line. Each new node is added (an
+   * empty primary); then this node is waited for (at most 60 s) until it knows $2 nodes, none still
+   * in handshake, and every node agrees on the slots — on the lab a rebalance started at once saw
+   * only the old nodes and moved nothing — then slots are moved onto the empty primaries, again (at
+   * most 10 times, 2 s apart) while a primary still serves none.
    */
-  static final String GROW = "IFS= read -r REDISCLI_AUTH && export REDISCLI_AUTH && self=$1 && shift\n"
+  static final String GROW = "IFS= read -r REDISCLI_AUTH && export REDISCLI_AUTH && self=$1 && want=$2 && shift 2\n"
+      + "h=${self%:*}; p=${self##*:}\n"
       + "for n in \"$@\"; do redis-cli --cluster add-node \"$n\" \"$self\" || exit 1; done\n"
-      + "i=0; until redis-cli --cluster check \"$self\" >/dev/null 2>&1; do i=$((i+1)); "
-      + "if [ \"$i\" -ge 30 ]; then redis-cli --cluster check \"$self\"; exit 1; fi; sleep 1; done\n"
-      + "exec redis-cli --cluster rebalance \"$self\" --cluster-use-empty-masters\n";
+      + "i=0\nuntil known=$(redis-cli -h \"$h\" -p \"$p\" CLUSTER INFO | tr -d '\\r' | sed -n 's/^cluster_known_nodes://p') \\\n"
+      + "    && [ \"$known\" = \"$want\" ] && ! redis-cli -h \"$h\" -p \"$p\" CLUSTER NODES | grep -q handshake \\\n"
+      + "    && redis-cli --cluster check \"$self\" >/dev/null 2>&1; do\n"
+      + "  i=$((i + 1)); if [ \"$i\" -ge 60 ]; then echo \"$self knows $known of $want nodes\"; redis-cli --cluster check \"$self\"; exit 1; fi\n"
+      + "  sleep 1\ndone\n"
+      + "i=0\nwhile :; do\n"
+      + "  redis-cli --cluster rebalance \"$self\" --cluster-use-empty-masters || exit 1\n"
+      + "  empty=$(redis-cli -h \"$h\" -p \"$p\" CLUSTER NODES | awk '$3 ~ /master/ && $3 !~ /fail/ && NF < 9 { print $2 }')\n"
+      + "  [ -z \"$empty\" ] && exit 0\n"
+      + "  i=$((i + 1)); if [ \"$i\" -ge 10 ]; then echo \"primaries still without slots after rebalancing: $empty\"; exit 1; fi\n"
+      + "  sleep 2\ndone\n";
 
   Command grow(List<String> missing) {
     List<String> args = new ArrayList<>();
     args.add(node.address() + ":" + spec.redis().port());
+    args.add(Integer.toString(Targets.controllersWith(spec, Service.REDIS).size()));
     args.addAll(missing);
     return Command.shell(GROW, args.toArray(new String[0])).toBuilder().stdin(RedisProbes.passwordLine(password()))
         .timeout(Duration.ofMinutes(10))
         .description("redis-cli --cluster add-node NEW " + args.get(0) + " (each of " + String.join(", ", missing)
-            + "); wait until every node agrees; redis-cli --cluster rebalance " + args.get(0) + " --cluster-use-empty-masters")
+            + "); wait until " + args.get(0) + " knows all " + args.get(1) + " nodes and every node agrees; redis-cli --cluster rebalance "
+            + args.get(0) + " --cluster-use-empty-masters (again while a primary serves no slot)")
         .build();
   }
 

@@ -49,6 +49,8 @@ final class FakeRedis {
   /** The addresses ({@code ip}) in the cluster: those of the create, then those added by a grow. */
   final java.util.Set<String> members = ConcurrentHashMap.newKeySet();
   final List<String> joined = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** Joined addresses that got slots from a rebalance. */
+  final java.util.Set<String> rebalanced = ConcurrentHashMap.newKeySet();
 
   FakeRedis(ClusterSpec spec, String password) {
     this.spec = spec;
@@ -110,7 +112,10 @@ final class FakeRedis {
         if (!authenticated(c) || !created || !members.contains(node.address())) {
           return CommandResult.of(1, "", "[ERR] Node " + c.argv().get(4) + " NOAUTH Authentication required.", Duration.ZERO);
         }
-        for (String a : c.argv().subList(5, c.argv().size())) {
+        if (Integer.parseInt(c.argv().get(5)) != Targets.controllersWith(spec, Service.REDIS).size()) {
+          return CommandResult.of(1, "", "wrong node count " + c.argv().get(5), Duration.ZERO);
+        }
+        for (String a : c.argv().subList(6, c.argv().size())) {
           String ip = a.substring(0, a.indexOf(':'));
           if (!clusterMode.getOrDefault(Targets.controllersWith(spec, Service.REDIS).stream().filter(n -> n.address().equals(ip))
               .findFirst().orElseThrow().hostname(), false)) {
@@ -119,6 +124,7 @@ final class FakeRedis {
           members.add(ip);
           joined.add(ip);
         }
+        rebalanced.addAll(joined);
         creates.add(host + " grows " + String.join(" ", c.argv().subList(4, c.argv().size())));
         return CommandResult.success(">>> Rebalancing across " + members.size() + " nodes.\n");
       });
@@ -223,7 +229,7 @@ final class FakeRedis {
         StringBuilder added = new StringBuilder();
         for (String j : joined) {
           added.append(String.format("%040x", Math.abs((long) j.hashCode()))).append(' ').append(j)
-              .append(":6379@16379 master - 0 0 4 connected\n");
+              .append(":6379@16379 master - 0 0 4 connected").append(rebalanced.contains(j) ? " 5000\n" : "\n");
         }
         return CommandResult.success((seedFixture("cluster-nodes-node1.txt") + added).replace("myself,master", "master")
             .replaceFirst("(" + node.address().replace(".", "\\.") + ":6379@16379) master", "$1 myself,master"));
