@@ -138,24 +138,31 @@ final class CreateClusterStep implements Step {
   }
 
   /**
-   * $1 this node's ip:port, $2 how many nodes the cluster has when whole, then the new nodes'
-   * ip:port (none: only rebalance); the password is the first stdin line. Each new node is added (an
-   * empty primary); then this node is waited for (at most 60 s) until it knows $2 nodes, none still
-   * in handshake, and every node agrees on the slots — on the lab a rebalance started at once saw
-   * only the old nodes and moved nothing — then slots are moved onto the empty primaries, again (at
-   * most 10 times, 2 s apart) while a primary still serves none.
+   * $1 this node's ip:port, $2 how many nodes the cluster has when whole, then those $2 nodes'
+   * ip:port, then the new nodes' ip:port (none: only rebalance); the password is the first stdin
+   * line. Each new node is added (an empty primary); then every node is waited for (at most 120 s)
+   * until it knows all $2 nodes, none still in handshake, and the cluster check passes — on the lab a
+   * rebalance started as soon as this node knew the new one failed with "I don't know about node"
+   * on another — then slots are moved onto the empty primaries, again (at most 10 times, 2 s apart)
+   * while a primary still serves none.
    */
   static final String GROW = "IFS= read -r REDISCLI_AUTH && export REDISCLI_AUTH && self=$1 && want=$2 && shift 2\n"
-      + "h=${self%:*}; p=${self##*:}\n"
+      + "members=''; i=0\nwhile [ \"$i\" -lt \"$want\" ]; do members=\"$members $1\"; shift; i=$((i + 1)); done\n"
       + "for n in \"$@\"; do redis-cli --cluster add-node \"$n\" \"$self\" || exit 1; done\n"
-      + "i=0\nuntil known=$(redis-cli -h \"$h\" -p \"$p\" CLUSTER INFO | tr -d '\\r' | sed -n 's/^cluster_known_nodes://p') \\\n"
-      + "    && [ \"$known\" = \"$want\" ] && ! redis-cli -h \"$h\" -p \"$p\" CLUSTER NODES | grep -q handshake \\\n"
-      + "    && redis-cli --cluster check \"$self\" >/dev/null 2>&1; do\n"
-      + "  i=$((i + 1)); if [ \"$i\" -ge 60 ]; then echo \"$self knows $known of $want nodes\"; redis-cli --cluster check \"$self\"; exit 1; fi\n"
+      + "ready() {\n"
+      + "  for m in $members; do\n"
+      + "    k=$(redis-cli -h \"${m%:*}\" -p \"${m##*:}\" CLUSTER INFO | tr -d '\\r' | sed -n 's/^cluster_known_nodes://p')\n"
+      + "    if [ \"$k\" != \"$want\" ]; then last=\"$m knows $k of $want nodes\"; return 1; fi\n"
+      + "    if redis-cli -h \"${m%:*}\" -p \"${m##*:}\" CLUSTER NODES | grep -q handshake; then last=\"$m: a node still in handshake\"; return 1; fi\n"
+      + "  done\n"
+      + "  redis-cli --cluster check \"$self\" >/dev/null 2>&1 || { last='the cluster check fails'; return 1; }\n"
+      + "}\n"
+      + "i=0\nuntil ready; do\n"
+      + "  i=$((i + 1)); if [ \"$i\" -ge 120 ]; then echo \"not settled after 120 s: $last\"; exit 1; fi\n"
       + "  sleep 1\ndone\n"
       + "i=0\nwhile :; do\n"
       + "  redis-cli --cluster rebalance \"$self\" --cluster-use-empty-masters || exit 1\n"
-      + "  empty=$(redis-cli -h \"$h\" -p \"$p\" CLUSTER NODES | awk '$3 ~ /master/ && $3 !~ /fail/ && NF < 9 { print $2 }')\n"
+      + "  empty=$(redis-cli -h \"${self%:*}\" -p \"${self##*:}\" CLUSTER NODES | awk '$3 ~ /master/ && $3 !~ /fail/ && NF < 9 { print $2 }')\n"
       + "  [ -z \"$empty\" ] && exit 0\n"
       + "  i=$((i + 1)); if [ \"$i\" -ge 10 ]; then echo \"primaries still without slots after rebalancing: $empty\"; exit 1; fi\n"
       + "  sleep 2\ndone\n";
@@ -163,12 +170,14 @@ final class CreateClusterStep implements Step {
   Command grow(List<String> missing) {
     List<String> args = new ArrayList<>();
     args.add(node.address() + ":" + spec.redis().port());
-    args.add(Integer.toString(Targets.controllersWith(spec, Service.REDIS).size()));
+    List<Node> all = Targets.controllersWith(spec, Service.REDIS);
+    args.add(Integer.toString(all.size()));
+    all.forEach(n -> args.add(n.address() + ":" + spec.redis().port()));
     args.addAll(missing);
     return Command.shell(GROW, args.toArray(new String[0])).toBuilder().stdin(RedisProbes.passwordLine(password()))
         .timeout(Duration.ofMinutes(10))
         .description("redis-cli --cluster add-node NEW " + args.get(0) + " (each of " + String.join(", ", missing)
-            + "); wait until " + args.get(0) + " knows all " + args.get(1) + " nodes and every node agrees; redis-cli --cluster rebalance "
+            + "); wait until every node knows all " + args.get(1) + " nodes and the check passes; redis-cli --cluster rebalance "
             + args.get(0) + " --cluster-use-empty-masters (again while a primary serves no slot)")
         .build();
   }

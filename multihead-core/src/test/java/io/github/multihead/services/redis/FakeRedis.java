@@ -112,10 +112,13 @@ final class FakeRedis {
         if (!authenticated(c) || !created || !members.contains(node.address())) {
           return CommandResult.of(1, "", "[ERR] Node " + c.argv().get(4) + " NOAUTH Authentication required.", Duration.ZERO);
         }
-        if (Integer.parseInt(c.argv().get(5)) != Targets.controllersWith(spec, Service.REDIS).size()) {
-          return CommandResult.of(1, "", "wrong node count " + c.argv().get(5), Duration.ZERO);
+        int count = Integer.parseInt(c.argv().get(5));
+        List<String> all = Targets.controllersWith(spec, Service.REDIS).stream().map(n -> n.address() + ":6379").toList();
+        if (count != all.size() || !c.argv().subList(6, 6 + count).equals(all)) {
+          return CommandResult.of(1, "", "wrong nodes " + c.argv().subList(5, c.argv().size()), Duration.ZERO);
         }
-        for (String a : c.argv().subList(6, c.argv().size())) {
+        List<String> added = c.argv().subList(6 + count, c.argv().size());
+        for (String a : added) {
           String ip = a.substring(0, a.indexOf(':'));
           if (!clusterMode.getOrDefault(Targets.controllersWith(spec, Service.REDIS).stream().filter(n -> n.address().equals(ip))
               .findFirst().orElseThrow().hostname(), false)) {
@@ -125,7 +128,7 @@ final class FakeRedis {
           joined.add(ip);
         }
         rebalanced.addAll(joined);
-        creates.add(host + " grows " + String.join(" ", c.argv().subList(4, c.argv().size())));
+        creates.add(host + " grows " + c.argv().get(4) + " adding " + added);
         return CommandResult.success(">>> Rebalancing across " + members.size() + " nodes.\n");
       });
     }

@@ -80,7 +80,7 @@ class RedisPhaseTest {
         .build().deploy();
     assertTrue(grown.choices().get(0).contains("server4 is in no Redis Cluster and joins the existing one of server1, server2, server3 "
         + "through server1 (add-node, then rebalance)"), grown.choices().toString());
-    assertEquals(List.of("server1 grows 192.168.1.101:6379 4 192.168.1.104:6379"), world.creates.subList(1, world.creates.size()));
+    assertEquals(List.of("server1 grows 192.168.1.101:6379 adding [192.168.1.104:6379]"), world.creates.subList(1, world.creates.size()));
     assertTrue(grown.postconditions().stream().allMatch(p -> p.result().passed()), grown.postconditions().toString());
     RunReport again = Cluster.builder().spec(four).transport(world.mock).phases(List.of(Redis.create().phase())).clock(FakeClock.create())
         .build().deploy();
@@ -90,7 +90,7 @@ class RedisPhaseTest {
     world.rebalanced.clear();
     Cluster.builder().spec(four).transport(world.mock).phases(List.of(Redis.create().phase())).clock(FakeClock.create())
         .build().deploy();
-    assertEquals("server1 grows 192.168.1.101:6379 4", world.creates.get(2));
+    assertEquals("server1 grows 192.168.1.101:6379 adding []", world.creates.get(2));
     assertEquals(3, world.creates.size());
     for (RecordingTransport.Recorded h : world.mock.history()) {
       assertFalse(String.join(" ", h.command().argv()).contains("Redis123!@#"), h.command().display());
