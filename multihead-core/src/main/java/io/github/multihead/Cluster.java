@@ -231,6 +231,24 @@ public final class Cluster implements AutoCloseable {
     return new io.github.multihead.rollback.Rollback(spec, transport, phases, clock);
   }
 
+  /**
+   * Adding and removing controllers: {@code membership().add("node4")} makes a controller the
+   * operator put in this spec join every service it runs (a deploy of the grown spec, with the
+   * services' steps around it, proven by the status); {@code remove("node4")} drains it out of every
+   * service, deploys the spec without it and rolls it back to a bare node. Each is guarded and has a
+   * dry run; see {@link io.github.multihead.membership.Membership}.
+   *
+   * @throws IllegalStateException without a transport
+   */
+  public io.github.multihead.membership.Membership membership() {
+    if (transport == null) {
+      throw new IllegalStateException("membership needs a transport");
+    }
+    return new io.github.multihead.membership.Membership(spec, transport, phases,
+        s -> new Engine(s, phases, transport, listener, clock, sleeper).deploy(DeployOptions.all()),
+        s -> io.github.multihead.internal.status.StatusGatherer.gather(s, transport, Engine.redactorFor(s, phases)), clock, sleeper);
+  }
+
   private Engine engine() {
     return new Engine(spec, phases, transport, listener, clock, sleeper);
   }

@@ -133,10 +133,13 @@ public final class Rollback {
     List<Owned> selected = all.stream().filter(o -> options.isFull() || options.services().contains(o.id())).toList();
     List<Node> nodes = new ArrayList<>();
     all.forEach(o -> o.removal().nodes().forEach(n -> {
-      if (!nodes.contains(n)) {
+      if (!nodes.contains(n) && options.node().map(n.hostname()::equals).orElse(true)) {
         nodes.add(n);
       }
     }));
+    if (options.node().isPresent() && nodes.isEmpty()) {
+      throw new IllegalArgumentException("unknown node '" + options.node().get() + "': no phase has a part on it");
+    }
     Map<String, Inventory> inventories = inventory(nodes);
     List<String> notes = new ArrayList<>();
     inventories.forEach((host, inv) -> {
@@ -147,7 +150,7 @@ public final class Rollback {
     });
     // refuse to take away what a deployed service that stays needs
     List<String> overridden = new ArrayList<>();
-    if (!options.isFull()) {
+    if (!options.isFull() && options.node().isEmpty()) {
       List<String> violations = new ArrayList<>();
       for (Owned stays : all) {
         if (selected.contains(stays) || !deployed(stays, inventories)) {
@@ -173,7 +176,7 @@ public final class Rollback {
     for (Owned o : reverse) {
       // what stays after this phase goes: phases not selected, and (full) the lower ones still to come
       List<Owned> remaining = all.stream().filter(x -> !selected.contains(x) || x.number() < o.number()).toList();
-      if (!rollBack(run, o, remaining, inventories)) {
+      if (!rollBack(run, o, remaining, inventories, nodes)) {
         break;
       }
     }
@@ -205,11 +208,13 @@ public final class Rollback {
     return false;
   }
 
-  private boolean rollBack(Run run, Owned o, List<Owned> remaining, Map<String, Inventory> inventories) {
+  private boolean rollBack(Run run, Owned o, List<Owned> remaining, Map<String, Inventory> inventories, List<Node> scope) {
     Removal r = o.removal();
     String phase = o.id();
+    boolean oneNode = run.options.node().isPresent();
+    List<Node> here = r.nodes().stream().filter(scope::contains).toList();
     // 1. unmount and take out edited lines, everywhere first (a volume is deleted only when no one mounts it)
-    run.parallel(r.nodes(), n -> {
+    run.parallel(here, n -> {
       Inventory inv = inventories.get(n.hostname());
       Removal.Part p = r.part(n);
       for (String m : p.mounts()) {
@@ -227,14 +232,14 @@ public final class Rollback {
     if (run.failure != null) {
       return false;
     }
-    // 2. cluster-level leave steps, once
-    for (Removal.Leave l : r.leave()) {
+    // 2. cluster-level leave steps, once (not when one node leaves a cluster that stays)
+    for (Removal.Leave l : oneNode ? List.<Removal.Leave>of() : r.leave()) {
       if (run.needed(l.node(), l.needed()) && !run.command(phase, l.node(), l.what(), l.action())) {
         return false;
       }
     }
     // 3. every node's part, in parallel
-    run.parallel(r.nodes(), n -> nodePart(run, phase, n, r.part(n), remaining, inventories.get(n.hostname())));
+    run.parallel(here, n -> nodePart(run, phase, n, r.part(n), remaining, inventories.get(n.hostname())));
     return run.failure == null;
   }
 

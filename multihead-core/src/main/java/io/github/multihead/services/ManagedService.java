@@ -130,6 +130,17 @@ public interface ManagedService {
     return java.util.Optional.empty();
   }
 
+  /**
+   * What this service does when {@code node} joins ({@link MemberChange.Kind#ADD}) or leaves
+   * ({@link MemberChange.Kind#REMOVE}) the cluster, around the deploy of the grown or shrunk spec:
+   * refusals, live guards, the actions before the deploy (a leave drains) and after it. {@code spec}
+   * is the spec that has {@code node} (the grown one for an add, the current one for a removal).
+   * Empty (the default) when the deploy alone does everything.
+   */
+  default java.util.Optional<MemberChange> memberChange(ClusterSpec spec, Controller node, MemberChange.Kind kind) {
+    return java.util.Optional.empty();
+  }
+
   /** A service's validation finding: an error or a warning, at a YAML path, in one line. */
   record Finding(boolean error, String path, String message) {
     public Finding {

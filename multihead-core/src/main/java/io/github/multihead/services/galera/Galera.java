@@ -109,7 +109,7 @@ public final class Galera implements ManagedService {
   @Override
   public Optional<BackupPart> backupPart(ClusterSpec spec, Controller controller) {
     return Optional.of(BackupPart.of(Resources.text(Galera.class, "backup.sh"),
-        Map.of("CONFIGS", GaleraConfig.CONFIG + " " + GaleraConfig.SST_CONFIG, "DRILL_PORT", Integer.toString(DRILL_PORT)),
+        Map.of("CONFIGS", GaleraConfig.CONFIG + " " + GaleraConfig.MEMBERS_CONFIG + " " + GaleraConfig.SST_CONFIG, "DRILL_PORT", Integer.toString(DRILL_PORT)),
         List.of("mysql", "mysqladmin", "mariadbd", "mariabackup", "tar", "gzip"))
         .withDrill(Resources.text(Galera.class, "drill.sh")));
   }
@@ -171,10 +171,57 @@ public final class Galera implements ManagedService {
         .units(units)
         .packages(GaleraPhase.PACKAGES)
         .users("mysql").groups("mysql")
-        .paths(GaleraConfig.CONFIG, GaleraConfig.SST_CONFIG, "/etc/mysql", GaleraRestore.DATADIR, GaleraRestore.KEPT,
+        .paths(GaleraConfig.CONFIG, GaleraConfig.MEMBERS_CONFIG, GaleraConfig.SST_CONFIG, "/etc/mysql", GaleraRestore.DATADIR, GaleraRestore.KEPT,
             "/var/log/mysql", "/run/mysqld")
         .build()));
   }
+
+  /**
+   * A node joins through the deploy (its config, then a restart that takes a full SST from a donor;
+   * the others get the new member list without a restart). Refused when it is already in the
+   * cluster's {@code wsrep_incoming_addresses}. A node leaves cleanly: MariaDB stopped on it, then
+   * the others wait until the cluster is Primary, Synced and one smaller. Refused (forceable) when
+   * fewer than three members would stay: one more failure would then lose the quorum.
+   */
+  @Override
+  public java.util.Optional<io.github.multihead.services.MemberChange> memberChange(ClusterSpec spec, Controller node,
+      io.github.multihead.services.MemberChange.Kind kind) {
+    if (!node.runs(Service.MARIADB)) {
+      return java.util.Optional.empty();
+    }
+    List<io.github.multihead.exec.Node> others = io.github.multihead.plan.Targets.controllersWith(spec, Service.MARIADB).stream()
+        .filter(n -> !n.hostname().equals(node.hostname())).toList();
+    var change = io.github.multihead.services.MemberChange.of(ID);
+    if (others.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    io.github.multihead.exec.Node member = others.get(0);
+    if (kind == io.github.multihead.services.MemberChange.Kind.ADD) {
+      change.guard(member, node.hostname() + " is not yet a Galera member",
+          io.github.multihead.exec.Command.shell(NOT_MEMBER, node.ip()).withSudo().asReadOnly()
+              .withTimeout(java.time.Duration.ofSeconds(20)), false);
+      return java.util.Optional.of(change.build());
+    }
+    int remaining = others.size();
+    if (remaining < 3) {
+      change.refuse("removing " + node.hostname() + " leaves MariaDB Galera with " + remaining + " member" + (remaining == 1 ? "" : "s")
+          + ": below 3, one more failure loses the quorum", true);
+    }
+    io.github.multihead.exec.Node leaving = io.github.multihead.plan.Targets.node(spec, node);
+    change.before(leaving, "Galera: clean leave (stop mariadb)",
+        io.github.multihead.exec.Command.of("systemctl", "stop", "mariadb").withSudo().withTimeout(java.time.Duration.ofMinutes(5)));
+    change.before(member, "Galera: wait until the cluster is Primary, Synced, size " + remaining,
+        io.github.multihead.exec.Command.shell("for _ in $(seq 60); do sh -c \"$1\" sh \"$2\" >/dev/null && exit 0; sleep 1; done; "
+            + "sh -c \"$1\" sh \"$2\"", READY, Integer.toString(remaining)).withSudo().asReadOnly()
+            .withTimeout(java.time.Duration.ofSeconds(90)).toBuilder()
+            .description("wait (at most 60 s) until Synced, Primary, wsrep_cluster_size " + remaining).build());
+    return java.util.Optional.of(change.build());
+  }
+
+  /** Exits 1 (saying so) when "$1" is in this member's wsrep_incoming_addresses. */
+  static final String NOT_MEMBER = "a=$(mysql -N -B -e \"SHOW GLOBAL STATUS LIKE 'wsrep_incoming_addresses'\" | awk '{print $2}') "
+      + "|| { echo \"cannot read wsrep_incoming_addresses\"; exit 1; }\n"
+      + "case \",$a,\" in *\",$1:\"*) echo \"$1 is already a Galera member ($a)\"; exit 1 ;; esac\n";
 
   @Override
   public String toString() {

@@ -19,6 +19,12 @@ final class GaleraConfig {
   /** Holds the SST credentials: mode 0600, owner mysql (the server reads it). */
   static final String SST_CONFIG = "/etc/mysql/mariadb.conf.d/99-multihead-sst.cnf";
   static final String SST_USER = "multihead_sst";
+  /**
+   * {@code wsrep_cluster_address} alone: a changed member list (a node added or removed) is written
+   * here and restarts nothing — the running members keep their group, and read the file at their
+   * next start; a restart of every member at once would lose quorum.
+   */
+  static final String MEMBERS_CONFIG = "/etc/mysql/mariadb.conf.d/99-multihead-members.cnf";
 
   private GaleraConfig() {}
 
@@ -33,7 +39,6 @@ final class GaleraConfig {
 
   /** The same, followed by the operator's extra options (sorted by name). */
   static Content config(ClusterSpec spec, Controller node, java.util.SortedMap<String, String> options) {
-    String members = spec.controllersWith(Service.MARIADB).stream().map(Controller::ip).collect(Collectors.joining(","));
     OptionFile file = new OptionFile()
         .comment("Galera settings for cluster " + spec.cluster().name() + " — written by multihead, do not edit.")
         .set("mysqld", "bind-address", node.ip())
@@ -43,13 +48,21 @@ final class GaleraConfig {
         .set("mysqld", "wsrep_on", "ON")
         .set("mysqld", "wsrep_provider", "/usr/lib/galera/libgalera_smm.so")
         .set("mysqld", "wsrep_cluster_name", spec.cluster().name())
-        // every member, always: an empty gcomm:// would make any restart bootstrap a new cluster
-        .set("mysqld", "wsrep_cluster_address", "gcomm://" + members)
         .set("mysqld", "wsrep_node_address", node.ip())
         .set("mysqld", "wsrep_node_name", node.hostname())
         .set("mysqld", "wsrep_sst_method", "mariabackup");
     options.forEach((k, v) -> file.set("mysqld", k, v));
     return file.render();
+  }
+
+  /** {@code wsrep_cluster_address = gcomm://<every member>} (the file {@link #MEMBERS_CONFIG}). */
+  static Content members(ClusterSpec spec) {
+    String members = spec.controllersWith(Service.MARIADB).stream().map(Controller::ip).collect(Collectors.joining(","));
+    return new OptionFile()
+        .comment("Galera members of cluster " + spec.cluster().name() + " — written by multihead, do not edit.")
+        // every member, always: an empty gcomm:// would make any restart bootstrap a new cluster
+        .set("mysqld", "wsrep_cluster_address", "gcomm://" + members)
+        .render();
   }
 
   /** {@code wsrep_sst_auth = "multihead_sst:<password>"}. */

@@ -86,6 +86,8 @@ final class GaleraPhase implements Phase {
         Steps.notifying(Steps.file("galera.cnf", GaleraConfig.CONFIG, GaleraConfig.config(spec, c, galera.options()), 0644,
             "root:root"),
             GaleraSteps.RESTART),
+        // the member list restarts nothing: a member added or removed must not restart the others
+        Steps.file("galera members", GaleraConfig.MEMBERS_CONFIG, GaleraConfig.members(spec), 0644, "root:root"),
         Steps.notifying(Steps.file("SST credentials", GaleraConfig.SST_CONFIG, GaleraConfig.sstConfig(spec), 0600, "mysql:mysql"),
             GaleraSteps.RESTART));
   }

@@ -203,6 +203,58 @@ public final class GlusterFs implements ManagedService {
     }).withLeave(leave));
   }
 
+  /**
+   * A node joins through the deploy (peer probe, {@code add-brick replica N+1}, a full heal, the
+   * mount); refused when its brick is already in the volume. A node leaves with its brick: refused
+   * (forceable) when fewer than three bricks would stay, or while entries are pending heal (its
+   * brick may hold the only good copy of them); then {@code remove-brick replica N-1 … force} (every
+   * other brick holds a full copy) and {@code peer detach}, both from a member that stays.
+   */
+  @Override
+  public Optional<io.github.multihead.services.MemberChange> memberChange(ClusterSpec spec, Controller node,
+      io.github.multihead.services.MemberChange.Kind kind) {
+    if (!node.runs(Service.GLUSTERFS)) {
+      return Optional.empty();
+    }
+    List<io.github.multihead.exec.Node> others = io.github.multihead.plan.Targets.controllersWith(spec, Service.GLUSTERFS).stream()
+        .filter(n -> !n.hostname().equals(node.hostname())).toList();
+    if (others.isEmpty()) {
+      return Optional.empty();
+    }
+    String volume = spec.gluster().volumeName();
+    String brick = node.ip() + ":" + spec.gluster().brickPath();
+    io.github.multihead.exec.Node member = others.get(0);
+    var change = io.github.multihead.services.MemberChange.of(id());
+    java.time.Duration t = java.time.Duration.ofMinutes(3);
+    if (kind == io.github.multihead.services.MemberChange.Kind.ADD) {
+      change.guard(member, brick + " is not yet a brick of " + volume,
+          io.github.multihead.exec.Command.shell(NOT_A_BRICK, volume, brick).withSudo().asReadOnly().withTimeout(t), false);
+      return Optional.of(change.build());
+    }
+    int remaining = others.size();
+    if (remaining < 3) {
+      change.refuse("removing " + node.hostname() + " leaves GlusterFS volume " + volume + " with " + remaining + " brick"
+          + (remaining == 1 ? "" : "s") + ": below 3, the volume loses its quorum with one more failure", true);
+    }
+    change.guard(member, "no entry of " + volume + " pending heal (" + node.hostname() + "'s brick may hold the only good copy)",
+        io.github.multihead.exec.Command.shell(NO_PENDING_HEAL, volume).withSudo().asReadOnly().withTimeout(t), true);
+    change.before(member, "GlusterFS: remove brick " + brick + " (replica " + remaining + ")",
+        GlusterPhase.removeBrick(volume, remaining, brick));
+    change.before(member, "GlusterFS: peer detach " + node.ip(), GlusterPhase.gluster("peer", "detach", node.ip()));
+    return Optional.of(change.build());
+  }
+
+  /** Exits 1 (saying so) when "$2" is a brick of volume "$1". */
+  static final String NOT_A_BRICK = "out=$(gluster --mode=script volume info \"$1\") || { echo \"cannot read volume $1: $out\"; exit 1; }\n"
+      + "if printf '%s\\n' \"$out\" | grep -qE \"^Brick[0-9]+: $2\\$\"; then echo \"$2 is already a brick of $1\"; exit 1; fi\n";
+
+  /** Exits 1 (saying how many) when any brick of volume "$1" has entries pending heal. */
+  static final String NO_PENDING_HEAL = "out=$(gluster --mode=script volume heal \"$1\" info) || { echo \"cannot read the heal info of $1\"; exit 1; }\n"
+      + "n=$(printf '%s\\n' \"$out\" | awk '/^Number of entries:/ { if ($4 ~ /^[0-9]+$/) s += $4; else u = 1 } END { print (u ? -1 : s + 0) }')\n"
+      + "[ \"$n\" -eq 0 ] && exit 0\n"
+      + "if [ \"$n\" -lt 0 ]; then echo \"a brick of $1 cannot report its pending heals\"; else echo \"$n entries of $1 pending heal\"; fi\n"
+      + "exit 1\n";
+
   @Override
   public String toString() {
     return "GlusterFs[phase 1 'glusterfs']";

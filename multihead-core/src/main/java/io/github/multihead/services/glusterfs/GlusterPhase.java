@@ -180,7 +180,62 @@ final class GlusterPhase implements Phase {
     steps.add(new EvidenceStep<>("volume " + volume + " started", GlusterProbes.volumeInfo(volume),
         info -> info.filter(VolumeInfo::started).map(v -> "volume " + v.name() + " is Started"),
         ctx -> ctx.runChecked(start), List.of(start), Set.of("volume " + volume)));
+    steps.add(growStep(spec, others));
     return steps;
+  }
+
+  /**
+   * A grown spec (a controller added to the YAML, {@code node add}): the bricks of the new
+   * GlusterFS controllers added with the replica count raised by as many — every brick keeps a full
+   * copy — then a full heal copies the data onto them. Skipped when every controller has its brick.
+   * Only a pure replicate volume (replica = bricks, as this phase creates one) is grown.
+   */
+  static Step growStep(ClusterSpec spec, List<Controller> others) {
+    String volume = spec.gluster().volumeName();
+    List<String> wanted = bricks(spec);
+    return new EvidenceStep<>("bricks of " + volume, GlusterProbes.volumeInfo(volume),
+        info -> info.filter(v -> missing(v, wanted).isEmpty())
+            .map(v -> "every GlusterFS controller has its brick (" + v.bricks().size() + " bricks)"),
+        ctx -> {
+          Probe.Reading<Optional<VolumeInfo>> r = GlusterProbes.volumeInfo(volume).read(ctx.executor());
+          if (!r.ok() || r.value().isEmpty()) {
+            throw new StepFailedException(ctx.node().hostname(), ctx.phaseName(), "bricks of " + volume,
+                r.ok() ? "volume " + volume + " does not exist" : r.describeProblem(), null);
+          }
+          VolumeInfo v = r.value().get();
+          List<String> add = missing(v, wanted);
+          if (add.isEmpty()) {
+            return; // created whole in this run
+          }
+          if (!"Replicate".equals(v.type()) && v.bricks().size() > 1) {
+            throw new StepFailedException(ctx.node().hostname(), ctx.phaseName(), "bricks of " + volume, "volume " + volume
+                + " is " + v.type() + ", not a pure replicate volume: add " + String.join(", ", add) + " by hand", null);
+          }
+          awaitPeers(ctx, spec, others);
+          ctx.runChecked(addBricks(volume, v.bricks().size() + add.size(), add));
+          ctx.runChecked(gluster("volume", "heal", volume, "full"));
+        },
+        List.of(Command.of("add-brick replica <bricks + new> <each missing ip:brick> force, when a controller has no brick"),
+            Command.of("gluster --mode=script volume heal " + volume + " full")),
+        Set.of("volume " + volume + " started"));
+  }
+
+  /** The wanted bricks the volume does not have, in spec order. */
+  static List<String> missing(VolumeInfo v, List<String> wanted) {
+    return wanted.stream().filter(b -> !v.bricks().contains(b)).collect(Collectors.toUnmodifiableList());
+  }
+
+  /** {@code volume add-brick VOL replica N BRICK… force} ({@code force}: a brick on the root file system). */
+  static Command addBricks(String volume, int replica, List<String> bricks) {
+    List<String> args = new ArrayList<>(List.of("volume", "add-brick", volume, "replica", Integer.toString(replica)));
+    args.addAll(bricks);
+    args.add("force");
+    return gluster(args.toArray(new String[0]));
+  }
+
+  /** {@code volume remove-brick VOL replica N BRICK force}: the brick's copy goes, the others keep theirs. */
+  static Command removeBrick(String volume, int replica, String brick) {
+    return gluster("volume", "remove-brick", volume, "replica", Integer.toString(replica), brick, "force");
   }
 
   List<Step> mountSteps(ClusterSpec spec, Node node) {
@@ -317,7 +372,7 @@ final class GlusterPhase implements Phase {
           for (String b : wanted) {
             Optional<VolumeStatus.Brick> brick = status.brick(b);
             if (brick.isEmpty()) {
-              problems.add(b + " is not a brick of the volume (adding bricks is not done by this phase)");
+              problems.add(b + " is not a brick of the volume");
             } else if (!brick.get().online()) {
               problems.add(b + " is offline");
             }

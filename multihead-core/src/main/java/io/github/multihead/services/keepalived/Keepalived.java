@@ -119,6 +119,31 @@ public final class Keepalived implements ManagedService {
         .build()));
   }
 
+  /**
+   * A new peer gets its keepalived.conf from the deploy and the others reload theirs with it as a
+   * unicast peer; the VIP stays with its owner (the deploy's postcondition proves it). A leaving
+   * node's keepalived is stopped first, so the VIP moves away if it holds it. Removing the VIP owner
+   * is refused by the membership itself (the spec must name another owner first).
+   */
+  @Override
+  public Optional<io.github.multihead.services.MemberChange> memberChange(ClusterSpec spec, Controller node,
+      io.github.multihead.services.MemberChange.Kind kind) {
+    if (!node.runs(Service.KEEPALIVED) || kind == io.github.multihead.services.MemberChange.Kind.ADD) {
+      return Optional.empty();
+    }
+    String vip = spec.network().vip();
+    return Optional.of(io.github.multihead.services.MemberChange.of(ID)
+        .before(io.github.multihead.plan.Targets.node(spec, node), "keepalived: stop (the VIP " + vip + " moves away if it is here)",
+            io.github.multihead.exec.Command.shell(STOP_AND_RELEASE, vip).withSudo().withTimeout(java.time.Duration.ofSeconds(60))
+                .toBuilder().description("systemctl stop keepalived; wait until " + vip + " is not on this node (at most 10 s)").build())
+        .build());
+  }
+
+  /** Stops keepalived, then waits (at most 10 s) until "$1" is no address of this node. */
+  static final String STOP_AND_RELEASE = "systemctl stop keepalived || exit 1\n"
+      + "i=0; while ip -o addr show | grep -qF -- \" $1/\"; do i=$((i + 1)); "
+      + "if [ \"$i\" -ge 10 ]; then echo \"$1 is still on this node\"; exit 1; fi; sleep 1; done\n";
+
   @Override
   public String toString() {
     return "Keepalived";

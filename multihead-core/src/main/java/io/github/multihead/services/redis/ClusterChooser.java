@@ -26,8 +26,9 @@ import java.util.stream.Collectors;
  *   <li>no node is in a cluster → the VIP owner, else the highest priority (said in the reason);
  *   <li>every node is in one and the same cluster → a member (nothing will be created);
  *   <li>two clusters with no node in common → refused, naming both;
- *   <li>a cluster that some redis controllers are not in → refused (adding a node to a running
- *       cluster is the node-add operation, not a deploy);
+ *   <li>a cluster that some redis controllers are not in (they are in none: a grown spec) → a
+ *       member, through which they join it ({@link CreateClusterStep} adds them and rebalances);
+ *       refused when the cluster lists such a node (a member that lost its state: a repair);
  *   <li>a node that cannot be read (unreachable, a file that cannot be read, an unreadable reply)
  *       → refused: it fails closed.
  * </ul>
@@ -153,13 +154,25 @@ final class ClusterChooser implements NodeChooser {
     }
     List<Evidence> cluster = clusters.get(0);
     List<Evidence> outside = evidence.stream().filter(e -> !cluster.contains(e)).collect(Collectors.toList());
-    if (!outside.isEmpty()) {
-      throw new MultiheadException(outside.stream().map(e -> e.node().hostname()).collect(Collectors.joining(", "))
-          + (outside.size() == 1 ? " is" : " are") + " not in the existing Redis Cluster of " + cluster.stream()
-          .map(e -> e.node().hostname()).collect(Collectors.joining(", ")) + " (" + all
-          + "); adding a node to a running Redis Cluster is the node-add operation, not a deploy");
+    Set<String> listed = new HashSet<>();
+    cluster.forEach(e -> e.view().forEach(n -> listed.add(n.address())));
+    int port = spec.redis().port();
+    List<Evidence> lost = outside.stream().filter(e -> listed.contains(e.node().address() + ":" + port)).collect(Collectors.toList());
+    if (!lost.isEmpty()) {
+      // a node the cluster lists that knows nothing of it lost its state: re-adding it is a repair, not a join
+      throw new MultiheadException(lost.stream().map(e -> e.node().hostname()).collect(Collectors.joining(", "))
+          + (lost.size() == 1 ? " is" : " are") + " listed by the existing Redis Cluster of " + cluster.stream()
+          .map(e -> e.node().hostname()).collect(Collectors.joining(", ")) + " but not in it (" + all
+          + "); a member that lost its cluster state is repaired by hand (CLUSTER FORGET it on the others, then deploy)");
     }
     Node chosen = preferred(spec, cluster.stream().map(Evidence::node).collect(Collectors.toList()));
+    if (!outside.isEmpty()) {
+      // every node outside the cluster is in none (the members form one cluster): a grown spec, they join it
+      return Choice.of(chosen, outside.stream().map(e -> e.node().hostname()).collect(Collectors.joining(", "))
+          + (outside.size() == 1 ? " is" : " are") + " in no Redis Cluster and join" + (outside.size() == 1 ? "s" : "")
+          + " the existing one of " + cluster.stream().map(e -> e.node().hostname()).collect(Collectors.joining(", "))
+          + " through " + chosen.hostname() + " (add-node, then rebalance): " + all);
+    }
     return Choice.of(chosen, chosen.hostname() + " is in the existing Redis Cluster of all " + evidence.size()
         + " redis controllers (" + cluster.stream().filter(e -> e.node().equals(chosen)).findFirst()
             .map(Evidence::describe).orElse("") + "): nothing to create");

@@ -185,6 +185,80 @@ public final class Redis implements ManagedService {
         .build()));
   }
 
+  /**
+   * A Redis Cluster node joins through the deploy ({@code --cluster add-node}, then {@code
+   * --cluster rebalance --cluster-use-empty-masters}); refused when a member already lists it. A
+   * node leaves after its slots are moved to the other primaries ({@code rebalance} with its weight
+   * 0) and {@code --cluster del-node} made every node forget it; its redis is then stopped. Refused
+   * when fewer than three redis controllers would stay (the topology would change), or when no
+   * other primary could take its slots. Only for a Redis Cluster (three or more redis controllers).
+   */
+  @Override
+  public Optional<io.github.multihead.services.MemberChange> memberChange(ClusterSpec spec, Controller node,
+      io.github.multihead.services.MemberChange.Kind kind) {
+    if (!node.runs(Service.REDIS)) {
+      return Optional.empty();
+    }
+    List<io.github.multihead.exec.Node> others = io.github.multihead.plan.Targets.controllersWith(spec, Service.REDIS).stream()
+        .filter(n -> !n.hostname().equals(node.hostname())).toList();
+    if (others.isEmpty()) {
+      return Optional.empty();
+    }
+    int port = spec.redis().port();
+    io.github.multihead.exec.Node member = others.get(0);
+    var change = io.github.multihead.services.MemberChange.of(id());
+    java.util.function.BiFunction<String, String[], io.github.multihead.exec.Command> cli = (script, args) ->
+        io.github.multihead.exec.Command.shell(script, args).toBuilder()
+            .stdin(RedisProbes.passwordLine(spec.redis().password())).timeout(Duration.ofMinutes(10)).build();
+    if (kind == io.github.multihead.services.MemberChange.Kind.ADD) {
+      if (others.size() < 3) {
+        change.refuse("adding " + node.hostname() + " to " + others.size() + " redis controller" + (others.size() == 1 ? "" : "s")
+            + " changes the Redis topology (standalone or primary/replica): not done by node add", false);
+      }
+      change.guard(member, node.ip() + ":" + port + " is not yet in the Redis Cluster",
+          cli.apply(NOT_IN_CLUSTER, new String[] {member.address(), Integer.toString(port), node.ip()}).toBuilder()
+              .readOnly(true).timeout(RedisProbes.CLI_TIMEOUT).build(), false);
+      return Optional.of(change.build());
+    }
+    if (others.size() < 3) {
+      change.refuse("removing " + node.hostname() + " leaves " + others.size() + " redis controller" + (others.size() == 1 ? "" : "s")
+          + ": a Redis Cluster needs 3 (the topology would change)", false);
+    }
+    change.guard(member, "another Redis primary can take " + node.hostname() + "'s slots",
+        cli.apply(OTHER_PRIMARY, new String[] {member.address(), Integer.toString(port), node.ip()}).toBuilder()
+            .readOnly(true).timeout(RedisProbes.CLI_TIMEOUT).build(), false);
+    change.before(member, "Redis: move " + node.hostname() + "'s slots to the other primaries, then del-node",
+        cli.apply(DRAIN, new String[] {member.address(), Integer.toString(port), node.ip()}).toBuilder()
+            .description("redis-cli --cluster rebalance " + member.address() + ":" + port + " --cluster-weight <id of "
+                + node.ip() + ">=0; redis-cli --cluster del-node " + member.address() + ":" + port + " <its id>").build());
+    change.before(io.github.multihead.plan.Targets.node(spec, node), "Redis: stop redis-server",
+        io.github.multihead.exec.Command.of("systemctl", "stop", "redis-server").withSudo());
+    return Optional.of(change.build());
+  }
+
+  /** $1 member ip, $2 port, $3 the new node's ip; password on stdin. Exits 1 (saying so) when the member lists $3:$2. */
+  static final String NOT_IN_CLUSTER = "IFS= read -r REDISCLI_AUTH && export REDISCLI_AUTH\n"
+      + "out=$(redis-cli -h \"$1\" -p \"$2\" CLUSTER NODES) || { echo \"cannot read CLUSTER NODES of $1\"; exit 1; }\n"
+      + "if printf '%s\\n' \"$out\" | grep -qF -- \" $3:$2@\"; then echo \"$3:$2 is already in the Redis Cluster\"; exit 1; fi\n";
+
+  /** Exits 1 when no primary other than $3:$2 (with slots, not failed) is in the member's CLUSTER NODES. */
+  static final String OTHER_PRIMARY = "IFS= read -r REDISCLI_AUTH && export REDISCLI_AUTH\n"
+      + "out=$(redis-cli -h \"$1\" -p \"$2\" CLUSTER NODES) || { echo \"cannot read CLUSTER NODES of $1\"; exit 1; }\n"
+      + "n=$(printf '%s\\n' \"$out\" | awk -v me=\"$3:$2\" '{ split($2, a, \"@\") } a[1] != me && $3 ~ /master/ && $3 !~ /fail/ { c++ } END { print c + 0 }')\n"
+      + "[ \"$n\" -gt 0 ] || { echo \"no other Redis primary can take the slots of $3:$2\"; exit 1; }\n";
+
+  /**
+   * $1 member ip, $2 port, $3 the leaving node's ip; password on stdin. Its slots (if any) are
+   * rebalanced away (weight 0), then every node forgets it ({@code del-node}).
+   */
+  static final String DRAIN = "IFS= read -r REDISCLI_AUTH && export REDISCLI_AUTH\n"
+      + "id=$(redis-cli -h \"$3\" -p \"$2\" CLUSTER MYID) || exit 1\n"
+      + "case $id in *[!0-9a-f]*|'') echo \"unexpected CLUSTER MYID of $3: $id\"; exit 1 ;; esac\n"
+      + "slots=$(redis-cli -h \"$1\" -p \"$2\" CLUSTER NODES | awk -v id=\"$id\" '$1 == id { for (i = 9; i <= NF; i++) "
+      + "if ($i !~ /^\\[/) { n = split($i, r, \"-\"); s += (n == 2 ? r[2] - r[1] + 1 : 1) } } END { print s + 0 }')\n"
+      + "if [ \"$slots\" -gt 0 ]; then redis-cli --cluster rebalance \"$1:$2\" --cluster-weight \"$id=0\" || exit 1; fi\n"
+      + "exec redis-cli --cluster del-node \"$1:$2\" \"$id\"\n";
+
   @Override
   public String toString() {
     return "Redis";

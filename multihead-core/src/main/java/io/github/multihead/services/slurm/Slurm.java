@@ -272,6 +272,60 @@ public final class Slurm implements ManagedService {
         .build()).withLeave(leave));
   }
 
+  /**
+   * The deploy writes slurm.conf with the new controller list everywhere, moves the munge key to a
+   * new node and starts its slurmctld; a changed {@code SlurmctldHost} list needs slurmctld
+   * restarted, not reconfigured: after the deploy, every controller that stays restarts it, the
+   * backups first and the primary last, then one {@code scontrol reconfigure} makes every slurmd
+   * re-read slurm.conf and {@code scontrol ping} is waited for until every controller is UP. A leaving
+   * node's slurmrestd and slurmctld are stopped before the deploy.
+   */
+  @Override
+  public java.util.Optional<io.github.multihead.services.MemberChange> memberChange(ClusterSpec spec, Controller node,
+      io.github.multihead.services.MemberChange.Kind kind) {
+    if (!node.runs(Service.SLURM)) {
+      return java.util.Optional.empty();
+    }
+    boolean removing = kind == io.github.multihead.services.MemberChange.Kind.REMOVE;
+    List<Controller> after = SlurmConfig.controllers(spec).stream()
+        .filter(c -> !(removing && c.hostname().equals(node.hostname()))).toList();
+    if (after.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    var change = io.github.multihead.services.MemberChange.of(ID);
+    if (removing) {
+      change.before(io.github.multihead.plan.Targets.node(spec, node), "Slurm: stop slurmrestd, slurmctld and slurmdbd",
+          Command.shell(STOP, "slurmrestd", "slurmctld", "slurmdbd").withSudo().withTimeout(Duration.ofMinutes(2))
+              .toBuilder().description("systemctl stop slurmrestd slurmctld slurmdbd (those it has)").build());
+    }
+    List<Controller> order = new ArrayList<>(after.subList(1, after.size()));
+    order.add(after.get(0));
+    for (Controller c : order) {
+      change.after(io.github.multihead.plan.Targets.node(spec, c), "Slurm: restart slurmctld ("
+          + (c == after.get(0) ? "the primary, last" : "a backup") + ")",
+          Command.shell("systemctl restart slurmctld && sleep 1 && systemctl is-active -q slurmctld").withSudo()
+              .withTimeout(Duration.ofMinutes(3)));
+    }
+    io.github.multihead.exec.Node primary = io.github.multihead.plan.Targets.node(spec, after.get(0));
+    change.after(primary, "Slurm: scontrol reconfigure (every slurmd re-reads slurm.conf)",
+        Command.of("scontrol", "reconfigure").withSudo());
+    change.after(primary, "Slurm: wait until scontrol ping shows every controller UP",
+        Command.shell(PING_ALL_UP, Integer.toString(after.size())).asReadOnly().withTimeout(Duration.ofSeconds(90))
+            .toBuilder().description("scontrol ping until " + after.size() + " controllers UP and none DOWN (at most 60 s)").build());
+    return java.util.Optional.of(change.build());
+  }
+
+  /** Stops each unit in "$@" that is loaded on the node. */
+  static final String STOP = "for u in \"$@\"; do if systemctl cat \"$u\" >/dev/null 2>&1; then systemctl stop \"$u\" || exit 1; fi; done\n";
+
+  /** Polls {@code scontrol ping} (at most 60 s) until "$1" controllers are UP and none DOWN; else prints the last answer. */
+  static final String PING_ALL_UP = "i=0\nwhile :; do\n"
+      + "  out=$(scontrol ping 2>&1)\n"
+      + "  up=$(printf '%s\\n' \"$out\" | grep -c ' is UP')\n"
+      + "  if [ \"$up\" -eq \"$1\" ] && ! printf '%s\\n' \"$out\" | grep -q DOWN; then printf '%s\\n' \"$out\" | tr '\\n' ';'; exit 0; fi\n"
+      + "  i=$((i + 1)); if [ \"$i\" -ge 60 ]; then printf '%s\\n' \"$out\" | tr '\\n' ';'; exit 1; fi\n"
+      + "  sleep 1\ndone\n";
+
   @Override
   public String toString() {
     return "Slurm";

@@ -64,6 +64,8 @@ class GaleraPhaseTest {
   void configFilesMatchTheGoldenFiles() throws IOException {
     assertEquals(golden("99-multihead-galera.cnf.server2"), GaleraConfig.config(spec, spec.controller("server2").orElseThrow()).redacted());
     assertEquals(golden("99-multihead-sst.cnf"), GaleraConfig.sstConfig(spec).redacted());
+    assertEquals("# Galera members of cluster test-hpc-cluster — written by multihead, do not edit.\n\n[mysqld]\n"
+        + "wsrep_cluster_address = gcomm://192.168.1.101,192.168.1.102,192.168.1.103\n", GaleraConfig.members(spec).redacted());
     assertTrue(GaleraConfig.sstConfig(spec).containsSecret());
   }
 

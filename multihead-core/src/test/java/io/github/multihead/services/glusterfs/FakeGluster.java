@@ -53,6 +53,8 @@ final class FakeGluster {
   boolean volume;
   boolean started;
   String createdWith;
+  /** The volume's bricks ({@code ip:path}), from the create and add-brick commands. */
+  final List<String> bricks = new ArrayList<>();
 
   FakeGluster(ClusterSpec spec) {
     this.spec = spec;
@@ -122,7 +124,8 @@ final class FakeGluster {
       });
       on(h, argvEquals("gluster", "volume", "info", vol), c -> volume
           ? CommandResult.success("\nVolume Name: " + vol + "\nType: Replicate\nVolume ID: 3c5e7a9b-1d3f-4b5d-8e7f-9a1b3c5d7e9f\n"
-              + "Status: " + (started ? "Started" : "Created") + "\nSnapshot Count: 0\nNumber of Bricks: 1 x 3 = 3\n"
+              + "Status: " + (started ? "Started" : "Created") + "\nSnapshot Count: 0\nNumber of Bricks: 1 x " + bricks.size() + " = "
+              + bricks.size() + "\n"
               + "Transport-type: tcp\nBricks:\n" + bricksText() + "Options Reconfigured:\nnfs.disable: on\n")
           : CommandResult.of(1, "", "Volume " + vol + " does not exist", Duration.ZERO));
       on(h, argvContains("stat -c %d"), c -> CommandResult.success("root\n"));
@@ -135,6 +138,7 @@ final class FakeGluster {
         }
         events.add(h + " creates " + vol);
         createdWith = String.join(" ", c.argv());
+        c.argv().stream().filter(a -> a.contains(":/")).forEach(bricks::add);
         volume = true;
         return CommandResult.success("volume create: " + vol + ": success: please start the volume to access data\n");
       });
@@ -145,6 +149,24 @@ final class FakeGluster {
         events.add(h + " starts " + vol);
         started = true;
         return CommandResult.success("volume start: " + vol + ": success\n");
+      });
+      on(h, argvStartsWith("gluster", "--mode=script", "volume", "add-brick", vol, "replica"), c -> {
+        List<String> added = c.argv().stream().filter(a -> a.contains(":/")).toList();
+        if (Integer.parseInt(c.argv().get(6)) != bricks.size() + added.size() || !c.argv().get(c.argv().size() - 1).equals("force")) {
+          return CommandResult.of(1, "", "volume add-brick: failed: Incorrect replica count", Duration.ZERO);
+        }
+        for (String b : added) {
+          if (s.peers.keySet().stream().noneMatch(p -> b.startsWith(p + ":")) && !b.startsWith(s.ip + ":")) {
+            return CommandResult.of(1, "", "volume add-brick: failed: Host " + b + " is not in 'Peer in Cluster' state", Duration.ZERO);
+          }
+        }
+        events.add(h + " adds " + String.join(" ", added) + " (replica " + c.argv().get(6) + ")");
+        bricks.addAll(added);
+        return CommandResult.success("volume add-brick: success\n");
+      });
+      on(h, argvEquals("gluster", "--mode=script", "volume", "heal", vol, "full"), c -> {
+        events.add(h + " heals " + vol + " full");
+        return CommandResult.success("Launching heal operation to perform full self heal on volume " + vol + " has been successful\n");
       });
       on(h, argvEquals("gluster", "volume", "status", vol, "--xml"), c -> CommandResult.success(statusXml()));
       on(h, argvEquals("mountpoint", "-q", "--", mnt), c -> exit(s.mounted ? 0 : 32));
@@ -198,8 +220,8 @@ final class FakeGluster {
   private String bricksText() {
     StringBuilder b = new StringBuilder();
     int i = 1;
-    for (State s : nodes.values()) {
-      b.append("Brick").append(i++).append(": ").append(s.ip).append(':').append(spec.gluster().brickPath()).append('\n');
+    for (String brick : bricks) {
+      b.append("Brick").append(i++).append(": ").append(brick).append('\n');
     }
     return b.toString();
   }
@@ -214,6 +236,9 @@ final class FakeGluster {
         + spec.gluster().volumeName() + "</volName><nodeCount>" + 2 * nodes.size() + "</nodeCount>\n");
     int pid = 1000;
     for (State s : nodes.values()) {
+      if (!bricks.contains(s.ip + ":" + spec.gluster().brickPath())) {
+        continue;
+      }
       x.append("<node><hostname>").append(s.ip).append("</hostname><path>").append(spec.gluster().brickPath())
           .append("</path><peerid>").append(s.uuid).append("</peerid><status>1</status><port>49152</port>")
           .append("<ports><tcp>49152</tcp><rdma>N/A</rdma></ports><pid>").append(pid++).append("</pid></node>\n");

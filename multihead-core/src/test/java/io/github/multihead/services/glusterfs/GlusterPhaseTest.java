@@ -86,6 +86,36 @@ class GlusterPhaseTest {
   }
 
   @Test
+  void aGrownSpecProbesTheNewNodeAddsItsBrickWithReplicaPlusOneHealsAndMountsThenChangesNothing() {
+    io.github.multihead.spec.Controller s3 = spec.controller("server3").orElseThrow();
+    ClusterSpec four = ClusterSpec.builder().from(spec).addControllers(io.github.multihead.spec.Controller.builder().from(s3)
+        .hostname("server4").ip("192.168.1.104").vipOwner(false).priority(70).build()).build();
+    FakeGluster fake = new FakeGluster(four);
+    FakeClock clock = FakeClock.create();
+    List<io.github.multihead.plan.Phase> phases = List.of(Phases.preflight(), gluster.phase());
+    RunReport three = Cluster.builder().spec(spec).transport(fake.mock).clock(clock).phases(phases).build()
+        .deploy(DeployOptions.onlyPhase(1));
+    assertTrue(three.postconditions().stream().allMatch(p -> p.result().passed()), three.postconditions().toString());
+    assertEquals(3, fake.bricks.size());
+    fake.mock.assertNotRan("server4", c -> true);
+    fake.events.clear();
+
+    RunReport grown = Cluster.builder().spec(four).transport(fake.mock).clock(clock).phases(phases).build()
+        .deploy(DeployOptions.onlyPhase(1));
+    assertEquals(List.of("server1 probes server4", "server1 adds 192.168.1.104:/data/gluster/brick (replica 4)",
+        "server1 heals gluster_volume full"), fake.events);
+    assertTrue(grown.postconditions().stream().allMatch(p -> p.result().passed()), grown.postconditions().toString());
+    assertTrue(fake.nodes.get("server4").mounted);
+    assertEquals(List.of("192.168.1.101:/data/gluster/brick", "192.168.1.102:/data/gluster/brick", "192.168.1.103:/data/gluster/brick",
+        "192.168.1.104:/data/gluster/brick"), fake.bricks);
+
+    RunReport again = Cluster.builder().spec(four).transport(fake.mock).clock(clock).phases(phases).build()
+        .deploy(DeployOptions.onlyPhase(1));
+    assertEquals(0, again.changed(), changed(again));
+    assertEquals(3, fake.events.size(), "nothing added again: " + fake.events);
+  }
+
+  @Test
   void theVolumeIsNotCreatedBeforeEveryPeerIsInTheClusterAndTheWaitIsOnTheClock() {
     FakeGluster fake = new FakeGluster(spec);
     fake.settlePolls = 5;

@@ -99,8 +99,10 @@ class ClusterChooserTest {
     FakeRedis others = new FakeRedis(seed, PW);
     others.mock.file("server2", "/var/lib/redis/nodes-6379.conf", seedFixture("nodes-6379.conf"));
     MultiheadException e = assertThrows(MultiheadException.class, () -> choose(others));
-    assertTrue(e.getMessage().startsWith("server1, server3 are not in the existing Redis Cluster of "
-        + "server2"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("server1, server3 are listed by the existing Redis Cluster of "
+        + "server2 but not in it"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("a member that lost its cluster state is repaired by hand (CLUSTER FORGET it on the "
+        + "others, then deploy)"), e.getMessage());
   }
 
   @Test
@@ -121,15 +123,24 @@ class ClusterChooserTest {
   }
 
   @Test
-  void aClusterThatLeavesARedisControllerOutIsRefused() {
+  void aNewRedisControllerInNoClusterJoinsTheExistingOne() {
     FakeRedis world = new FakeRedis(seed, PW);
     answers(world, "server1", line(A, "192.168.1.101", true, "0-8191") + line(B, "192.168.1.102", false, "8192-16383"));
     answers(world, "server2", line(A, "192.168.1.101", false, "0-8191") + line(B, "192.168.1.102", true, "8192-16383"));
+    Choice choice = choose(world);
+    assertEquals("server1", choice.node().hostname());
+    assertTrue(choice.reason().startsWith("server3 is in no Redis Cluster and joins the existing one of server1, server2 "
+        + "through server1 (add-node, then rebalance): "), choice.reason());
+  }
+
+  @Test
+  void aNewNodeThatIsInAnotherClusterIsStillRefused() {
+    FakeRedis world = new FakeRedis(seed, PW);
+    answers(world, "server1", line(A, "192.168.1.101", true, "0-8191") + line(B, "192.168.1.102", false, "8192-16383"));
+    answers(world, "server2", line(A, "192.168.1.101", false, "0-8191") + line(B, "192.168.1.102", true, "8192-16383"));
+    answers(world, "server3", line(C, "192.168.1.103", true, "0-16383"));
     MultiheadException e = assertThrows(MultiheadException.class, () -> choose(world));
-    assertTrue(e.getMessage().startsWith("server3 is not in the existing Redis Cluster of server1, "
-        + "server2 ("), e.getMessage());
-    assertTrue(e.getMessage().endsWith("adding a node to a running Redis Cluster is the node-add operation, not a deploy"),
-        e.getMessage());
+    assertTrue(e.getMessage().startsWith("the redis controllers are in 2 different Redis Clusters"), e.getMessage());
   }
 
   @Test

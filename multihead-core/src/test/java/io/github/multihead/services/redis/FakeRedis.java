@@ -46,6 +46,11 @@ final class FakeRedis {
   volatile boolean created;
   volatile int formingPolls = 2;
   final List<String> creates = new ArrayList<>();
+  /** The addresses ({@code ip}) in the cluster: those of the create, then those added by a grow. */
+  final java.util.Set<String> members = ConcurrentHashMap.newKeySet();
+  final List<String> joined = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** Joined addresses that got slots from a rebalance. */
+  final java.util.Set<String> rebalanced = ConcurrentHashMap.newKeySet();
 
   FakeRedis(ClusterSpec spec, String password) {
     this.spec = spec;
@@ -103,6 +108,29 @@ final class FakeRedis {
       });
       mock.on(host, argvContains(RedisProbes.CLI)).respondWith(c -> cli(node, c));
       mock.on(host, argvContains(RedisProbes.CLI_PLAIN)).respondWith(c -> clusterManager(node, c));
+      mock.on(host, argvContains(CreateClusterStep.GROW)).respondWith(c -> {
+        if (!authenticated(c) || !created || !members.contains(node.address())) {
+          return CommandResult.of(1, "", "[ERR] Node " + c.argv().get(4) + " NOAUTH Authentication required.", Duration.ZERO);
+        }
+        int count = Integer.parseInt(c.argv().get(5));
+        List<String> all = Targets.controllersWith(spec, Service.REDIS).stream().map(n -> n.address() + ":6379").toList();
+        if (count != all.size() || !c.argv().subList(6, 6 + count).equals(all)) {
+          return CommandResult.of(1, "", "wrong nodes " + c.argv().subList(5, c.argv().size()), Duration.ZERO);
+        }
+        List<String> added = c.argv().subList(6 + count, c.argv().size());
+        for (String a : added) {
+          String ip = a.substring(0, a.indexOf(':'));
+          if (!clusterMode.getOrDefault(Targets.controllersWith(spec, Service.REDIS).stream().filter(n -> n.address().equals(ip))
+              .findFirst().orElseThrow().hostname(), false)) {
+            return CommandResult.of(1, "", "[ERR] Node " + a + " is not configured as a cluster node.", Duration.ZERO);
+          }
+          members.add(ip);
+          joined.add(ip);
+        }
+        rebalanced.addAll(joined);
+        creates.add(host + " grows " + c.argv().get(4) + " adding " + added);
+        return CommandResult.success(">>> Rebalancing across " + members.size() + " nodes.\n");
+      });
     }
   }
 
@@ -187,7 +215,7 @@ final class FakeRedis {
     }
     switch (String.join(" ", args.subList(0, Math.min(2, args.size())))) {
       case "CLUSTER INFO":
-        if (!created) {
+        if (!created || !members.contains(node.address())) {
           return CommandResult.success(fixture("cluster-info-fresh.txt"));
         }
         synchronized (this) {
@@ -196,12 +224,17 @@ final class FakeRedis {
             return CommandResult.success(fixture("cluster-info-forming.txt"));
           }
         }
-        return CommandResult.success(fixture("cluster-info-ok.txt"));
+        return CommandResult.success(fixture("cluster-info-ok.txt").replace("cluster_known_nodes:3", "cluster_known_nodes:" + members.size()));
       case "CLUSTER NODES":
-        if (!created) {
+        if (!created || !members.contains(node.address())) {
           return CommandResult.success(seedFixture("cluster-nodes-fresh.txt").replace("192.168.1.101", node.address()));
         }
-        return CommandResult.success(seedFixture("cluster-nodes-node1.txt").replace("myself,master", "master")
+        StringBuilder added = new StringBuilder();
+        for (String j : joined) {
+          added.append(String.format("%040x", Math.abs((long) j.hashCode()))).append(' ').append(j)
+              .append(":6379@16379 master - 0 0 4 connected").append(rebalanced.contains(j) ? " 5000\n" : "\n");
+        }
+        return CommandResult.success((seedFixture("cluster-nodes-node1.txt") + added).replace("myself,master", "master")
             .replaceFirst("(" + node.address().replace(".", "\\.") + ":6379@16379) master", "$1 myself,master"));
       default:
         break;
@@ -233,6 +266,7 @@ final class FakeRedis {
           return CommandResult.of(1, ">>> Creating cluster\n", "[ERR] Node " + args.get(2) + " is not empty.", Duration.ZERO);
         }
         created = true;
+        args.stream().filter(a -> a.endsWith(":6379")).forEach(a -> members.add(a.substring(0, a.indexOf(':'))));
         creates.add(node.hostname() + " " + String.join(" ", args));
       }
       return CommandResult.success(seedFixture("cluster-create.txt"));

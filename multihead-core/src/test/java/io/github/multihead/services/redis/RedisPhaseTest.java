@@ -68,6 +68,36 @@ class RedisPhaseTest {
   }
 
   @Test
+  void aGrownSpecAddsTheNewNodeToTheRunningClusterAndRebalancesWithoutCreatingAgain() {
+    ClusterSpec seed = TestSpecs.seed();
+    io.github.multihead.spec.Controller s3 = seed.controller("server3").orElseThrow();
+    ClusterSpec four = ClusterSpec.builder().from(seed).addControllers(io.github.multihead.spec.Controller.builder().from(s3)
+        .hostname("server4").ip("192.168.1.104").vipOwner(false).priority(70).build()).build();
+    FakeRedis world = new FakeRedis(four, "Redis123!@#");
+    Cluster.builder().spec(seed).transport(world.mock).phases(List.of(Redis.create().phase())).clock(FakeClock.create()).build().deploy();
+    assertEquals(1, world.creates.size(), world.creates.toString());
+    RunReport grown = Cluster.builder().spec(four).transport(world.mock).phases(List.of(Redis.create().phase())).clock(FakeClock.create())
+        .build().deploy();
+    assertTrue(grown.choices().get(0).contains("server4 is in no Redis Cluster and joins the existing one of server1, server2, server3 "
+        + "through server1 (add-node, then rebalance)"), grown.choices().toString());
+    assertEquals(List.of("server1 grows 192.168.1.101:6379 adding [192.168.1.104:6379]"), world.creates.subList(1, world.creates.size()));
+    assertTrue(grown.postconditions().stream().allMatch(p -> p.result().passed()), grown.postconditions().toString());
+    RunReport again = Cluster.builder().spec(four).transport(world.mock).phases(List.of(Redis.create().phase())).clock(FakeClock.create())
+        .build().deploy();
+    assertEquals(0, again.changed());
+    assertEquals(2, world.creates.size(), "neither created nor grown again: " + world.creates);
+    // a joined primary left without slots (a rebalance that moved nothing) is rebalanced by the next deploy
+    world.rebalanced.clear();
+    Cluster.builder().spec(four).transport(world.mock).phases(List.of(Redis.create().phase())).clock(FakeClock.create())
+        .build().deploy();
+    assertEquals("server1 grows 192.168.1.101:6379 adding []", world.creates.get(2));
+    assertEquals(3, world.creates.size());
+    for (RecordingTransport.Recorded h : world.mock.history()) {
+      assertFalse(String.join(" ", h.command().argv()).contains("Redis123!@#"), h.command().display());
+    }
+  }
+
+  @Test
   void theConfigFileIsOwnedByRedisAndOnlyTheOwnerCanReadIt() {
     FakeRedis world = new FakeRedis(TestSpecs.seed(), "Redis123!@#");
     cluster(world).deploy();

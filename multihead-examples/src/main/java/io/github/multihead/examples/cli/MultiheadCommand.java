@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
     version = "multihead 0.1.0",
     description = "Deploy, verify and operate a multi-head HPC controller cluster over SSH.",
     subcommands = {ValidateCommand.class, PlanCommand.class, DeployCommand.class, VerifyCommand.class, StatusCommand.class, WebHealthCommand.class,
-        BackupCommand.class, ControlCommand.Stop.class, ControlCommand.Start.class, ControlCommand.Restart.class, RollbackCommand.class})
+        BackupCommand.class, ControlCommand.Stop.class, ControlCommand.Start.class, ControlCommand.Restart.class, RollbackCommand.class,
+        NodeCommand.class})
 final class MultiheadCommand implements Runnable {
   @Option(names = "--debug", description = "Print stack traces.", scope = CommandLine.ScopeType.INHERIT)
   boolean debug;
@@ -25,7 +26,7 @@ final class MultiheadCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(new CommandLine(this),
-        "a command is required (validate, plan, deploy, verify, status, web-health, backup, stop, start, restart, rollback)");
+        "a command is required (validate, plan, deploy, verify, status, web-health, backup, stop, start, restart, rollback, node)");
   }
 
   /** Parses {@code args} and runs the command; returns the exit code. */

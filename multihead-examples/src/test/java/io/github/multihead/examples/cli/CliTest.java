@@ -124,6 +124,27 @@ class CliTest {
   }
 
   @Test
+  void nodeRemoveWithoutYesAndAHostThatIsNoControllerAreUsageErrors() throws Exception {
+    Result r = run("node", "remove", "server3", "-c", SAMPLE, "--env-file", envFile().toString());
+    assertEquals(2, r.code(), r.out() + r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(r.err().contains("node remove server3 removes its services and data from it: add --yes to confirm, or --dry-run to see "
+        + "the steps"), r.err());
+    Result unknown = run("node", "add", "server9", "-c", SAMPLE, "--env-file", envFile().toString());
+    assertEquals(2, unknown.code(), unknown.out() + unknown.err());
+    assertTrue(unknown.err().contains("no controller 'server9' in the spec: add it under controllers: in the YAML first"), unknown.err());
+    Result none = run("node", "-c", SAMPLE);
+    assertEquals(2, none.code(), none.out() + none.err());
+    for (String sub : new String[] {"add", "remove"}) {
+      Result help = run("node", sub, "--help");
+      assertEquals(0, help.code(), help.err());
+      assertTrue(help.out().startsWith("Usage: multihead node " + sub) && help.out().contains("--dry-run") && help.out().contains("--force"),
+          help.out());
+    }
+    assertTrue(run("node", "remove", "--help").out().contains("--yes"));
+  }
+
+  @Test
   void everyCommandAndSubcommandHasHelp() {
     for (String[] args : new String[][] {{"--help"}, {"deploy", "--help"}, {"status", "-h"}, {"backup", "restore", "--help"}}) {
       Result r = run(args);
