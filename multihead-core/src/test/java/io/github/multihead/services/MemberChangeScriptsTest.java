@@ -1,16 +1,12 @@
 package io.github.multihead.services;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.multihead.TestSpecs;
 import io.github.multihead.exec.Command;
 import io.github.multihead.spec.ClusterSpec;
 import io.github.multihead.spec.Controller;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,32 +52,10 @@ class MemberChangeScriptsTest {
     }
     assertEquals(List.of("glusterfs ADD", "glusterfs REMOVE", "galera ADD", "galera REMOVE", "redis ADD", "redis REMOVE", "slurm ADD",
         "slurm REMOVE", "keepalived REMOVE"), ids);
-    boolean shellcheck = Files.isExecutable(Path.of("/usr/bin/shellcheck"));
-    for (Map.Entry<String, Command> e : scripts.entrySet()) {
-      List<String> argv = e.getValue().argv();
-      String line = String.join(" ", argv);
-      TestSpecs.CANARY_ENV.values().forEach(secret -> assertFalse(line.contains(secret), e.getKey()));
-      if (!argv.get(0).equals("sh")) {
-        continue;
-      }
-      assertEquals("-c", argv.get(1), e.getKey());
-      Path f = tmp.resolve("script.sh");
-      Files.writeString(f, "#!/bin/sh\n" + argv.get(2));
-      assertEquals("", run(List.of("sh", "-n", f.toString())), e.getKey() + " does not parse");
-      if (shellcheck) {
-        assertEquals("", run(List.of("shellcheck", "-s", "sh", f.toString())), e.getKey() + ":\n" + argv.get(2));
-      }
-    }
+    ShellScripts.assertSound(scripts, tmp);
     assertTrue(scripts.size() >= 20, scripts.keySet().toString());
     // the Redis guard gets the password on stdin
     assertTrue(scripts.entrySet().stream().filter(e -> e.getKey().startsWith("redis ")).allMatch(e -> e.getValue().stdin().isPresent()
         || e.getValue().argv().get(0).equals("systemctl")), scripts.keySet().toString());
-  }
-
-  private static String run(List<String> argv) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    p.waitFor();
-    return out;
   }
 }
