@@ -94,8 +94,9 @@ class ClusterE2E {
     for (Node n : lab.nodes()) {
       CommandResult r = lab.transport().executor(n).run(Command.of("mysql", "-N", "-e", "SHOW GLOBAL STATUS LIKE 'wsrep_cluster_size'"));
       assertEquals("wsrep_cluster_size\t3", r.stdout().strip(), n + ": " + r.stderr());
-      CommandResult cnf = lab.transport().executor(n).run(Command.of("grep", "-h", "wsrep_cluster_address",
-          "/etc/mysql/mariadb.conf.d/99-multihead-galera.cnf"));
+      // the member list lives in a file of its own (a node add rewrites it without a restart)
+      CommandResult cnf = lab.transport().executor(n).run(Command.of("grep", "-rh", "^wsrep_cluster_address",
+          "/etc/mysql/mariadb.conf.d/"));
       assertEquals("wsrep_cluster_address = gcomm://10.213.7.11,10.213.7.12,10.213.7.13", cnf.stdout().strip(),
           "never an empty gcomm:// on " + n);
       String log = lab.transport().executor(n).run(Command.of("cat", "/var/log/multihead/deploy.log")).stdout();
