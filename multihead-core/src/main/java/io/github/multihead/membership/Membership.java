@@ -76,6 +76,13 @@ public final class Membership {
 
   /** How long the proof waits for the changed cluster to read {@code healthy} (heals settling, a restarted slurmctld). */
   static final Duration SETTLE = Duration.ofSeconds(90);
+  /**
+   * How long the check before a change waits for the cluster to read {@code healthy}: a busy volume
+   * shows an entry pending heal for a moment while a write is in flight (slurmctld saves its state
+   * every few seconds; every node's status report is written there every 10 s), which is no reason
+   * to refuse.
+   */
+  static final Duration PRECHECK_SETTLE = Duration.ofSeconds(45);
   static final Duration POLL = Duration.ofSeconds(3);
 
   /**
@@ -271,7 +278,7 @@ public final class Membership {
 
   private void health(Run run, ClusterSpec of, String what, List<String> forceable) {
     try {
-      ClusterStatus s = status.apply(of);
+      ClusterStatus s = settle(of, PRECHECK_SETTLE);
       if (s.healthy()) {
         run.checked("status", "cluster", what + " healthy");
       } else {
@@ -324,7 +331,16 @@ public final class Membership {
    * (a cluster just changed settles: entries written meanwhile heal, restarted daemons report).
    */
   private String healthy(ClusterSpec of) {
-    long attempts = SETTLE.toMillis() / POLL.toMillis();
+    ClusterStatus s = settle(of, SETTLE);
+    if (!s.healthy()) {
+      throw new Failed("still " + s.overall() + " after " + SETTLE.toSeconds() + " s: " + reasons(s));
+    }
+    return "healthy" + s.vipHolder().map(h -> ", VIP on " + h).orElse("");
+  }
+
+  /** The status of {@code of}, read every {@link #POLL} until it is healthy, for at most {@code max}; the last one read. */
+  private ClusterStatus settle(ClusterSpec of, Duration max) {
+    long attempts = max.toMillis() / POLL.toMillis();
     ClusterStatus s = status.apply(of);
     for (long i = 1; !s.healthy() && i <= attempts; i++) {
       try {
@@ -335,10 +351,7 @@ public final class Membership {
       }
       s = status.apply(of);
     }
-    if (!s.healthy()) {
-      throw new Failed("still " + s.overall() + " after " + SETTLE.toSeconds() + " s: " + reasons(s));
-    }
-    return "healthy" + s.vipHolder().map(h -> ", VIP on " + h).orElse("");
+    return s;
   }
 
   /** The first five reasons, each {@code node/service: message}. */

@@ -248,10 +248,16 @@ public final class GlusterFs implements ManagedService {
   static final String NOT_A_BRICK = "out=$(gluster --mode=script volume info \"$1\") || { echo \"cannot read volume $1: $out\"; exit 1; }\n"
       + "if printf '%s\\n' \"$out\" | grep -qE \"^Brick[0-9]+: $2\\$\"; then echo \"$2 is already a brick of $1\"; exit 1; fi\n";
 
-  /** Exits 1 (saying how many) when any brick of volume "$1" has entries pending heal. */
-  static final String NO_PENDING_HEAL = "out=$(gluster --mode=script volume heal \"$1\" info) || { echo \"cannot read the heal info of $1\"; exit 1; }\n"
-      + "n=$(printf '%s\\n' \"$out\" | awk '/^Number of entries:/ { if ($4 ~ /^[0-9]+$/) s += $4; else u = 1 } END { print (u ? -1 : s + 0) }')\n"
-      + "[ \"$n\" -eq 0 ] && exit 0\n"
+  /**
+   * Exits 1 (saying how many) when any brick of volume "$1" has entries pending heal, asked up to 10
+   * times 3 s apart: a write in flight shows as an entry for a moment on a busy volume.
+   */
+  static final String NO_PENDING_HEAL = "for try in 1 2 3 4 5 6 7 8 9 10; do\n"
+      + "  out=$(gluster --mode=script volume heal \"$1\" info) || { echo \"cannot read the heal info of $1\"; exit 1; }\n"
+      + "  n=$(printf '%s\\n' \"$out\" | awk '/^Number of entries:/ { if ($4 ~ /^[0-9]+$/) s += $4; else u = 1 } END { print (u ? -1 : s + 0) }')\n"
+      + "  [ \"$n\" -eq 0 ] && exit 0\n"
+      + "  [ \"$try\" = 10 ] || sleep 3\n"
+      + "done\n"
       + "if [ \"$n\" -lt 0 ]; then echo \"a brick of $1 cannot report its pending heals\"; else echo \"$n entries of $1 pending heal\"; fi\n"
       + "exit 1\n";
 
