@@ -502,7 +502,7 @@ class ClusterE2E {
 
   @Test
   @Order(10)
-  void aSecondPrimaryComponentIsRefusedBeforeAnythingChanges(LabCluster lab) {
+  void aSecondPrimaryComponentIsRefusedBeforeAnythingChanges(LabCluster lab) throws InterruptedException {
     // node3 leaves, bootstraps a cluster of its own while partitioned, and comes back
     lab.script().run(60, "isolate", "3");
     try {
@@ -510,6 +510,15 @@ class ClusterE2E {
           + "sed -i 's/^safe_to_bootstrap:.*/safe_to_bootstrap: 1/' /var/lib/mysql/grastate.dat && galera_new_cluster");
     } finally {
       lab.script().run(60, "heal", "3");
+    }
+    // node1 and node2 evict node3 on their own clock (evs suspect/inactive timeouts): once one said
+    // size 2 while the other still said 3, and the refusal named three components. Wait until both
+    // agree, so the scenario is the one this test is about: two primary components.
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline && !List.of(lab.node(1), lab.node(2)).stream().allMatch(n -> lab.transport().executor(n)
+        .run(Command.of("mysql", "-N", "-e", "SHOW GLOBAL STATUS LIKE 'wsrep_cluster_size'")).stdout().strip()
+        .equals("wsrep_cluster_size\t2"))) {
+      Thread.sleep(1000);
     }
     RunFailedException e = assertThrows(RunFailedException.class, () -> cluster(lab, Galera.create().withOption("max_connections", "180"))
         .deploy(io.github.multihead.plan.DeployOptions.onlyPhase(2)));
