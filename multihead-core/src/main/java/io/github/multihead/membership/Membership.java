@@ -126,16 +126,8 @@ public final class Membership {
     ClusterSpec members = without(spec, hostname);
     List<MemberChange> changes = changes(c, MemberChange.Kind.ADD, false);
     Run run = new Run(options);
-    List<String> refusals = new ArrayList<>();
-    List<String> forceable = new ArrayList<>();
-    changes.forEach(ch -> ch.refusals().forEach(r -> (r.forceable() ? forceable : refusals).add(ch.service() + ": " + r.reason())));
-    Node node = Targets.node(spec, c);
-    reachable(run, node, refusals);
-    if (refusals.isEmpty()) {
-      guards(run, changes, refusals, forceable);
-      health(run, members, "the members (" + names(members) + ")", forceable);
-    }
-    List<String> overridden = decide("node add " + hostname, refusals, forceable, options);
+    List<String> overridden = check(run, "node add " + hostname, c, changes, new ArrayList<>(), members,
+        "the members (" + names(members) + ")", options);
     String deployWhat = "deploy every phase with " + hostname + " in the spec (it joins every service it runs)";
     runActions(run, changes, true);
     run.step("deploy", "cluster", deployWhat, "deploy of the grown spec", () -> deployed(deploy.apply(spec)));
@@ -156,7 +148,6 @@ public final class Membership {
     Instant started = clock.instant();
     Controller c = controller(hostname, "remove");
     List<String> refusals = new ArrayList<>();
-    List<String> forceable = new ArrayList<>();
     if (c.vipOwner()) {
       refusals.add(hostname + " is the VIP owner (vip_owner: true): make another controller the owner in the YAML and deploy first");
     }
@@ -172,15 +163,9 @@ public final class Membership {
       refusals.add("the spec without " + hostname + " is not valid: " + e.getMessage());
     }
     List<MemberChange> changes = changes(c, MemberChange.Kind.REMOVE, true);
-    changes.forEach(ch -> ch.refusals().forEach(r -> (r.forceable() ? forceable : refusals).add(ch.service() + ": " + r.reason())));
     Run run = new Run(options);
-    Node node = Targets.node(spec, c);
-    reachable(run, node, refusals);
-    if (refusals.isEmpty()) {
-      guards(run, changes, refusals, forceable);
-      health(run, spec, "the cluster (" + names(spec) + ")", forceable);
-    }
-    List<String> overridden = decide("node remove " + hostname, refusals, forceable, options);
+    List<String> overridden = check(run, "node remove " + hostname, c, changes, refusals, spec,
+        "the cluster (" + names(spec) + ")", options);
     ClusterSpec shrunk = rest;
     runActions(run, changes, true);
     run.step("deploy", "cluster", "deploy every phase without " + hostname + " (the others' configs without it)",
@@ -274,6 +259,24 @@ public final class Membership {
             + " (wanted: " + g.what() + ")");
       }
     }
+  }
+
+  /**
+   * The checks before a change, in order: the services' refusals from the spec (added to {@code
+   * refusals}, which may hold the caller's own), the node answering, then — when nothing refuses yet —
+   * the live guards and the status of {@code healthOf}. Throws when refused; the forced refusals
+   * otherwise.
+   */
+  private List<String> check(Run run, String operation, Controller c, List<MemberChange> changes, List<String> refusals,
+      ClusterSpec healthOf, String what, MembershipOptions options) {
+    List<String> forceable = new ArrayList<>();
+    changes.forEach(ch -> ch.refusals().forEach(r -> (r.forceable() ? forceable : refusals).add(ch.service() + ": " + r.reason())));
+    reachable(run, Targets.node(spec, c), refusals);
+    if (refusals.isEmpty()) {
+      guards(run, changes, refusals, forceable);
+      health(run, healthOf, what, forceable);
+    }
+    return decide(operation, refusals, forceable, options);
   }
 
   private void health(Run run, ClusterSpec of, String what, List<String> forceable) {
