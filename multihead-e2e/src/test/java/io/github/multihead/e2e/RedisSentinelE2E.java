@@ -85,45 +85,78 @@ class RedisSentinelE2E {
         again.choices().toString());
     assertFalse(Files.readString(journal).contains(password), "the redis password is in the journal");
 
-    // failover drill: stop redis on the primary; both sentinels live, so they promote node2, and
-    // Sentinel's CONFIG REWRITE cannot touch the managed redis.conf (read-only to the service)
-    Node node1 = lab.node(1);
-    Node node2 = lab.node(2);
-    NodeExecutor x1 = lab.transport().executor(node1);
-    NodeExecutor x2 = lab.transport().executor(node2);
+    // failover drill: stop redis on the primary; both sentinels live, so they promote the replica,
+    // and Sentinel's CONFIG REWRITE cannot touch the managed redis.conf (read-only to the service).
+    // Run DRILLS times (more with -Dmultihead.e2e.redisDrills=N), the primary alternating.
+    Node primary = lab.node(1);
+    Node replica = lab.node(2);
+    StringBuilder times = new StringBuilder();
     Command stamp = Command.of("stat", "-c", "%Y %s", "/etc/redis/redis.conf");
-    String before = x2.run(stamp).stdout();
-    long t2 = System.nanoTime();
-    assertEquals(0, x1.run(Command.of("systemctl", "stop", "redis-server")).exitCode());
-    await("node2 promoted", () -> x2.run(RedisE2E.cli(lab, node2, "INFO", "replication")).stdout().contains("role:master"));
-    long failoverMillis = (System.nanoTime() - t2) / 1_000_000;
-    assertEquals(0, x1.run(Command.of("systemctl", "start", "redis-server")).exitCode());
-    await("node1 converted to a replica of node2", () -> {
-      String info = x1.run(RedisE2E.cli(lab, node1, "INFO", "replication")).stdout();
-      return info.contains("role:slave") && info.contains("master_host:" + node2.address()) && info.contains("master_link_status:up");
-    });
-    assertEquals(before, x2.run(stamp).stdout(), "Sentinel's CONFIG REWRITE changed the managed redis.conf");
-    RedisE2E.write("sentinel-failover.txt", "failover after stopping the primary: " + failoverMillis + " ms\n"
-        + x2.run(Command.of("sh", "-c", "grep -i -E 'rewrite|MASTER MODE|Sentinel' /var/log/redis/redis-server.log | tail -n 20")).stdout()
-        + "--- sentinel log node2\n"
-        + x2.run(Command.of("sh", "-c", "tail -n 30 /var/log/redis/redis-sentinel.log")).stdout());
+    for (int drill = 1; drill <= DRILLS; drill++) {
+      Node p = primary;
+      Node r = replica;
+      NodeExecutor xp = lab.transport().executor(p);
+      NodeExecutor xr = lab.transport().executor(r);
+      String before = xr.run(stamp).stdout();
+      long t2 = System.nanoTime();
+      assertEquals(0, xp.run(Command.of("systemctl", "stop", "redis-server")).exitCode());
+      await(lab, "drill " + drill + ": " + r.hostname() + " promoted",
+          () -> xr.run(RedisE2E.cli(lab, r, "INFO", "replication")).stdout().contains("role:master"));
+      long failoverMillis = (System.nanoTime() - t2) / 1_000_000;
+      assertEquals(0, xp.run(Command.of("systemctl", "start", "redis-server")).exitCode());
+      await(lab, "drill " + drill + ": " + p.hostname() + " converted to a replica of " + r.hostname(), () -> {
+        String info = xp.run(RedisE2E.cli(lab, p, "INFO", "replication")).stdout();
+        return info.contains("role:slave") && info.contains("master_host:" + r.address())
+            && info.contains("master_link_status:up");
+      });
+      assertEquals(before, xr.run(stamp).stdout(), "Sentinel's CONFIG REWRITE changed the managed redis.conf");
+      times.append("drill ").append(drill).append(": stopped redis on ").append(p.hostname()).append(", ")
+          .append(r.hostname()).append(" promoted after ").append(failoverMillis).append(" ms\n");
+      primary = r;
+      replica = p;
+    }
+    RedisE2E.write("sentinel-failover.txt", times + sentinelLogs(lab));
 
     RunReport afterFailover = cluster.deploy(DeployOptions.onlyPhase(3));
     assertEquals(0, afterFailover.changed(), afterFailover.events().stream().filter(StepEvent::changed)
         .map(Object::toString).collect(Collectors.joining("\n")));
-    assertTrue(afterFailover.choices().get(0).startsWith("phase 3 'primary': node2 (the sentinels name node2 as the primary"),
+    assertTrue(afterFailover.choices().get(0).startsWith("phase 3 'primary': " + primary.hostname()
+        + " (the sentinels name " + primary.hostname() + " as the primary"),
         afterFailover.choices().toString());
     assertTrue(afterFailover.postconditions().stream().allMatch(p -> p.result().passed()),
         afterFailover.postconditions().toString());
   }
 
-  private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+  /** How many failovers the drill makes; 1 in CI. */
+  private static final int DRILLS = Integer.getInteger("multihead.e2e.redisDrills", 1);
+
+  /** Waits up to 90 s; a timeout's message carries both nodes' Sentinel view and log. */
+  private static void await(LabCluster lab, String what, java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
     long deadline = System.nanoTime() + 90_000_000_000L;
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 90 s: " + what);
+        String logs = sentinelLogs(lab);
+        RedisE2E.write("sentinel-timeout.txt", what + "\n" + logs);
+        throw new AssertionError("not within 90 s: " + what + "\n" + logs);
       }
       Thread.sleep(500);
     }
+  }
+
+  /** Each node's redis role, what its sentinel thinks of the master, and the end of its sentinel log. */
+  private static String sentinelLogs(LabCluster lab) {
+    StringBuilder out = new StringBuilder();
+    for (Node n : lab.nodes()) {
+      NodeExecutor x = lab.transport().executor(n);
+      out.append("--- ").append(n.hostname()).append(": redis role\n")
+          .append(x.run(RedisE2E.cli(lab, n, "ROLE")).stdout())
+          .append("--- ").append(n.hostname()).append(": SENTINEL MASTER multihead\n")
+          .append(x.run(RedisE2E.cli(lab, n, "-p", "26379", "SENTINEL", "MASTER", "multihead")).stdout()
+              .replace('\n', ' '))
+          .append("\n--- ").append(n.hostname()).append(": sentinel log\n")
+          .append(x.run(Command.of("tail", "-n", "60", "/var/log/redis/redis-sentinel.log")).stdout());
+    }
+    return out.toString();
   }
 }
