@@ -130,15 +130,20 @@ class RedisSentinelE2E {
   /** How many failovers the drill makes; 1 in CI. */
   private static final int DRILLS = Integer.getInteger("multihead.e2e.redisDrills", 1);
 
-  /** Waits up to 90 s; a timeout's message carries both nodes' Sentinel view and log. */
+  /**
+   * Waits up to 150 s; a timeout's message carries both nodes' Sentinel view and log. A failover
+   * normally takes ~6 s (down-after 5 s); an attempt that fails (the elected sentinel's INFO of the
+   * replica older than 5 s, or a split vote of the two sentinels) is retried after twice the
+   * failover-timeout, 20 s: 150 s leaves room for six attempts. CI once saw none succeed in 90 s.
+   */
   private static void await(LabCluster lab, String what, java.util.function.BooleanSupplier condition)
       throws InterruptedException {
-    long deadline = System.nanoTime() + 90_000_000_000L;
+    long deadline = System.nanoTime() + 150_000_000_000L;
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         String logs = sentinelLogs(lab);
         RedisE2E.write("sentinel-timeout.txt", what + "\n" + logs);
-        throw new AssertionError("not within 90 s: " + what + "\n" + logs);
+        throw new AssertionError("not within 150 s: " + what + "\n" + logs);
       }
       Thread.sleep(500);
     }
