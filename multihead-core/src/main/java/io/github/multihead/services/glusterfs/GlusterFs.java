@@ -118,6 +118,7 @@ public final class GlusterFs implements ManagedService {
     return java.util.Optional.of(io.github.multihead.services.StatusProbe.fromResource(GlusterFs.class, id())
         .with("MH_GLUSTER_VOLUME", spec.gluster().volumeName())
         .with("MH_GLUSTER_MOUNT", spec.gluster().mountPoint())
+        .with("MH_MOUNT_TABLE", "/proc/self/mountinfo")
         .with("MH_GLUSTER_BRICK", spec.gluster().brickPath())
         .with("MH_GLUSTER_NODES", nodes));
   }
