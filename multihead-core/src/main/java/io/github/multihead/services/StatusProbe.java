@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -51,18 +52,21 @@ import java.util.regex.Pattern;
  */
 public final class StatusProbe {
   private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9_]{0,31}");
+  private static final Pattern UNIT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9@._:-]{0,127}");
   private static final Pattern VARIABLE = Pattern.compile("MH_[A-Z0-9_]{1,40}");
 
   private final String key;
   private final String script;
   private final Map<String, String> variables;
   private final String shape;
+  private final List<String> units;
 
-  private StatusProbe(String key, String script, Map<String, String> variables, String shape) {
+  private StatusProbe(String key, String script, Map<String, String> variables, String shape, List<String> units) {
     this.key = key;
     this.script = script;
     this.variables = Collections.unmodifiableMap(variables);
     this.shape = shape;
+    this.units = List.copyOf(units);
   }
 
   /** A probe reported under {@code services.<key>} running {@code script}. */
@@ -74,7 +78,7 @@ public final class StatusProbe {
     if (script.indexOf('\0') >= 0) {
       throw new IllegalArgumentException("a status fragment cannot hold a NUL byte");
     }
-    return new StatusProbe(key, script.endsWith("\n") ? script : script + "\n", new LinkedHashMap<>(), null);
+    return new StatusProbe(key, script.endsWith("\n") ? script : script + "\n", new LinkedHashMap<>(), null, List.of());
   }
 
   /**
@@ -107,7 +111,31 @@ public final class StatusProbe {
     if (jq.isBlank() || jq.indexOf('\0') >= 0) {
       throw new IllegalArgumentException("a status shape is a jq filter: " + key);
     }
-    return new StatusProbe(key, script, new LinkedHashMap<>(variables), jq.strip());
+    return new StatusProbe(key, script, new LinkedHashMap<>(variables), jq.strip(), units);
+  }
+
+  /**
+   * This probe declaring the systemd units its fragment reads with {@code mh_units}: the collector
+   * asks systemd once for the units of all its probes before it starts them, and {@code mh_units}
+   * answers from that (one {@code systemctl} call per node instead of one per fragment). A unit not
+   * declared is still answered, by a {@code systemctl} call of its own.
+   */
+  public StatusProbe withUnits(String... names) {
+    List<String> all = new java.util.ArrayList<>(units);
+    for (String u : names) {
+      if (!UNIT.matcher(Objects.requireNonNull(u, "unit")).matches()) {
+        throw new IllegalArgumentException("not a systemd unit name: " + u);
+      }
+      if (!all.contains(u)) {
+        all.add(u);
+      }
+    }
+    return new StatusProbe(key, script, new LinkedHashMap<>(variables), shape, all);
+  }
+
+  /** The systemd units the fragment reads, as declared by {@link #withUnits}, in order. */
+  public List<String> units() {
+    return units;
   }
 
   /** The jq filter that shapes the fragment's sections; empty when the fragment prints its JSON itself. */
@@ -129,7 +157,7 @@ public final class StatusProbe {
     }
     Map<String, String> vars = new LinkedHashMap<>(variables);
     vars.put(name, v);
-    return new StatusProbe(key, script, vars, shape);
+    return new StatusProbe(key, script, vars, shape, units);
   }
 
   /** The key of this service's object in a node's {@code services} (its id: {@code galera}). */

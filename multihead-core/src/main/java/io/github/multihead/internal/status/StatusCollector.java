@@ -130,6 +130,7 @@ public final class StatusCollector {
     var(s, "MH_WWW", WWW);
     var(s, "MH_STATE", STATE);
     var(s, "MH_PROBES", probes.stream().map(StatusProbe::key).collect(Collectors.joining(" ")));
+    var(s, "MH_UNITS", probes.stream().flatMap(p -> p.units().stream()).distinct().collect(Collectors.joining(" ")));
     // the services' shapes, run in the one jq that makes this node's report (and by --probe KEY)
     StringBuilder defs = new StringBuilder(resource("report-prelude.jq"));
     for (StatusProbe p : probes) {

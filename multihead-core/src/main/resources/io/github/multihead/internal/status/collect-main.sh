@@ -1,19 +1,37 @@
-# mh_units UNIT...: a JSON object, each unit's systemd ActiveState (active, inactive, failed,
-# activating...), "absent" when no such unit is installed. One systemctl call.
-mh_units() {
+# mh_unit_states UNIT...: " UNIT=STATE UNIT=STATE ", each unit's systemd ActiveState (active,
+# inactive, failed, activating...), "absent" when no such unit is installed. One systemctl call.
+mh_unit_states() {
   systemctl show -p LoadState -p ActiveState -- "$@" 2>/dev/null | awk -v names="$*" '
     BEGIN { n = split(names, u, " "); i = 1 }
     /^LoadState=/ { l[i] = substr($0, 11) }
     /^ActiveState=/ { a[i] = substr($0, 13) }
     /^$/ { i++ }
     END {
-      printf "{"
+      printf " "
       for (k = 1; k <= n; k++) {
-        s = (l[k] == "" ? "unknown" : l[k] == "not-found" ? "absent" : a[k])
-        printf "%s\"%s\":\"%s\"", (k > 1 ? "," : ""), u[k], s
+        printf "%s=%s ", u[k], (l[k] == "" ? "unknown" : l[k] == "not-found" ? "absent" : a[k])
       }
-      print "}"
+      print ""
     }'
+}
+
+# mh_units UNIT...: a JSON object, each unit's state (see mh_unit_states). Answered from the states
+# the collector read at its start for every declared unit (MH_UNIT_STATES), without a process; a
+# unit not among them takes one systemctl call for all of UNIT...
+mh_units() {
+  _st=${MH_UNIT_STATES:-}
+  for _u in "$@"; do
+    case $_st in
+      *" $_u="*) ;;
+      *) _st=$(mh_unit_states "$@"); break ;;
+    esac
+  done
+  _j=
+  for _u in "$@"; do
+    _s=${_st#*" $_u="}
+    _j="$_j${_j:+,}\"$_u\":\"${_s%% *}\""
+  done
+  printf '{%s}\n' "$_j"
 }
 
 # mh_state JSON UNIT: UNIT's state in an mh_units object ("absent" when it is not there). No process.
@@ -68,6 +86,12 @@ trap 'rm -rf "$tmp"' EXIT
 # every fragment at once, each in a subshell of its own (a fork: no new shell to start), cut off
 # after 5 s by one watchdog; its exit status says whether it finished ("@@done" then ends its
 # output: a fragment that failed or was cut off is reported down)
+# every declared unit's state, in one systemctl call, for the fragments' mh_units
+MH_UNIT_STATES=
+if [ -n "$MH_UNITS" ]; then
+  # shellcheck disable=SC2086 # unit names, split on purpose
+  MH_UNIT_STATES=$(mh_unit_states $MH_UNITS)
+fi
 set --
 for p in $MH_PROBES; do
   "probe_$p" >"$tmp/$p.out" 2>/dev/null </dev/null &

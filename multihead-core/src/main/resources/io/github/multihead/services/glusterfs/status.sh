@@ -4,12 +4,15 @@
 # glusterd's cluster-wide lock, and every controller reporting at once made glusterd refuse most of
 # them ("Another transaction is in progress"). Each node reports its own brick; the cluster status
 # shows a brick that is down on the node that holds it.
+# get-state first, in the background: the slowest command here (its CLI starts a client of its own)
+d=$(mktemp -d) || exit 1
+timeout 3 gluster --mode=script get-state glusterd odir "$d" file state >/dev/null 2>"$d/err" &
 units=$(mh_units glusterd)
 mh_put units "$units"
 mh_put volume "$MH_GLUSTER_VOLUME"
 mh_put expected "$MH_GLUSTER_NODES"
-# mounted: the mount point is in this process's mount table (MH_MOUNT_TABLE: /proc/self/mountinfo) (read, not stat'ed: a hung FUSE mount
-# cannot hang it, and no process is started)
+# mounted: the mount point is in the mount table (MH_MOUNT_TABLE, /proc/self/mountinfo), read and not
+# stat'ed: a hung FUSE mount cannot hang it, and no process is started
 mounted=false
 while read -r _ _ _ _ mp _; do
   if [ "$mp" = "$MH_GLUSTER_MOUNT" ]; then
@@ -18,8 +21,6 @@ while read -r _ _ _ _ mp _; do
 done <"$MH_MOUNT_TABLE"
 mh_put mounted "$mounted"
 if [ "$(mh_state "$units" glusterd)" = active ]; then
-  d=$(mktemp -d) || exit 1
-  timeout 3 gluster --mode=script get-state glusterd odir "$d" file state >/dev/null 2>"$d/err" &
   # pending heals on this node's brick: the entries of its heal indices (what "heal info" walks, read
   # here directly: "heal info" starts a client of its own and takes about a second)
   if [ -d "$MH_GLUSTER_BRICK/.glusterfs/indices" ]; then
@@ -46,5 +47,6 @@ if [ "$(mh_state "$units" glusterd)" = active ]; then
         connected + 1, peers + 1, (p != "" ? "true" : "false"), status, bricks, here
     }' "$d/state" 2>/dev/null)"
   mh_cat err "$d/err"
-  rm -rf "$d"
 fi
+wait # get-state, when glusterd is not active
+rm -rf "$d"

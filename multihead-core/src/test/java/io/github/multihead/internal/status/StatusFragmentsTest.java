@@ -54,7 +54,7 @@ class StatusFragmentsTest {
     log = Files.createDirectories(tmp.resolve("log"));
     Path fixtures = Path.of("src/test/resources/fixtures/status/tools").toAbsolutePath();
     // systemctl show -p LoadState -p ActiveState -- UNIT...: one block per unit, states from $FAKE_UNITS ("u=s u=s")
-    fake("systemctl", "case \"$1\" in\n"
+    fake("systemctl", "echo \"$*\" >> " + log.resolve("systemctl") + "\ncase \"$1\" in\n"
         + "  show) shift 6; first=1; for u in \"$@\"; do [ $first = 1 ] || echo; first=0\n"
         + "    s=$(printf '%s\\n' $FAKE_UNITS | sed -n \"s/^$u=//p\")\n"
         + "    if [ -z \"$s\" ]; then printf 'LoadState=not-found\\nActiveState=inactive\\n'; else printf 'ActiveState=%s\\nLoadState=loaded\\n' \"$s\"; fi; done ;;\n"
@@ -318,7 +318,7 @@ class StatusFragmentsTest {
     Map<String, StatusProbe> probes = new LinkedHashMap<>();
     // a shaped fragment: sections in, its object out
     probes.put("galera", StatusProbe.of("galera", "mh_put units \"$(mh_units mariadb)\"\nmh_put answer \"$MH_ANSWER\"\n")
-        .with("MH_ANSWER", "forty two")
+        .with("MH_ANSWER", "forty two").withUnits("mariadb", "keepalived")
         .withShape("(.units | fromjson) as $u | {state: \"ok\", summary: .answer, units: $u}"));
     // a fragment that prints its JSON itself (no shape), and exits early
     probes.put("glusterfs", StatusProbe.of("glusterfs", "printf '%s\\n' '{\"state\":\"degraded\",\"summary\":\"by hand\",\"units\":{}}'\nexit 0\necho never\n"));
@@ -345,6 +345,8 @@ class StatusFragmentsTest {
       assertEquals(noOutput, svc.path(k).path("summary").asText(), k + ": " + out);
     }
     assertEquals(List.of("x"), Files.readAllLines(starts), "one jq for the whole report");
+    assertEquals(List.of("show -p LoadState -p ActiveState -- mariadb keepalived nginx fcgiwrap.socket"), Files.readAllLines(log.resolve("systemctl")),
+        "one systemctl call for the declared units (web's too), read by every fragment's mh_units");
     assertTrue(ms >= 4_500 && ms < 15_000, "the watchdog cut the sleeping fragment off after 5 s: " + ms + " ms");
     assertTrue(r.path("collect_ms").asLong() >= 4_500, out);
   }
