@@ -130,9 +130,22 @@ public final class StatusCollector {
     var(s, "MH_WWW", WWW);
     var(s, "MH_STATE", STATE);
     var(s, "MH_PROBES", probes.stream().map(StatusProbe::key).collect(Collectors.joining(" ")));
+    var(s, "MH_UNITS", probes.stream().flatMap(p -> p.units().stream()).distinct().collect(Collectors.joining(" ")));
+    // the services' shapes, run in the one jq that makes this node's report (and by --probe KEY)
+    StringBuilder defs = new StringBuilder(resource("report-prelude.jq"));
+    for (StatusProbe p : probes) {
+      defs.append("# ").append(p.key()).append(": its fragment's sections as its object (its service's status.jq)\n")
+          .append("def mh_shape_").append(p.key()).append(":\n").append(p.shape().orElse("mh_json")).append("\n;\n");
+    }
+    s.append("# shellcheck disable=SC2016 # jq programs: their $ are jq's\n");
+    var(s, "MH_JQ_DEFS", defs.toString());
+    s.append("# shellcheck disable=SC2016\n");
+    var(s, "MH_JQ_SERVICES", probes.stream()
+        .map(p -> "\"" + p.key() + "\": ($p_" + p.key() + " | mh_shaped(mh_shape_" + p.key() + "))")
+        .collect(Collectors.joining(", ", "{", "}")));
     for (StatusProbe p : probes) {
       s.append("\n# ---- ").append(p.key()).append(": this node's ").append(p.key())
-          .append(" as one JSON object (its service's status.sh) ----\n");
+          .append(p.shape().isPresent() ? " raw facts (its service's status.sh) ----\n" : " as one JSON object (its service's status.sh) ----\n");
       s.append("probe_").append(p.key()).append("() {\n");
       for (Map.Entry<String, String> v : p.variables().entrySet()) {
         var(s, v.getKey(), v.getValue());

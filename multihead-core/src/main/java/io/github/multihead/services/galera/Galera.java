@@ -131,7 +131,7 @@ public final class Galera implements ManagedService {
    */
   @Override
   public java.util.Optional<io.github.multihead.services.StatusProbe> statusProbe(ClusterSpec spec) {
-    return java.util.Optional.of(io.github.multihead.services.StatusProbe.fromResource(Galera.class, ID)
+    return java.util.Optional.of(io.github.multihead.services.StatusProbe.fromResource(Galera.class, ID).withUnits("mariadb")
         .with("MH_GALERA_NODES", spec.controllersWith(Service.MARIADB).size()));
   }
 

@@ -115,9 +115,10 @@ public final class GlusterFs implements ManagedService {
   @Override
   public java.util.Optional<io.github.multihead.services.StatusProbe> statusProbe(ClusterSpec spec) {
     int nodes = spec.controllersWith(Service.GLUSTERFS).size();
-    return java.util.Optional.of(io.github.multihead.services.StatusProbe.fromResource(GlusterFs.class, id())
+    return java.util.Optional.of(io.github.multihead.services.StatusProbe.fromResource(GlusterFs.class, id()).withUnits("glusterd")
         .with("MH_GLUSTER_VOLUME", spec.gluster().volumeName())
         .with("MH_GLUSTER_MOUNT", spec.gluster().mountPoint())
+        .with("MH_MOUNT_TABLE", "/proc/self/mountinfo")
         .with("MH_GLUSTER_BRICK", spec.gluster().brickPath())
         .with("MH_GLUSTER_NODES", nodes));
   }

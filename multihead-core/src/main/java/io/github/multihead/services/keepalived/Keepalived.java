@@ -81,7 +81,7 @@ public final class Keepalived implements ManagedService {
    */
   @Override
   public java.util.Optional<io.github.multihead.services.StatusProbe> statusProbe(ClusterSpec spec) {
-    return java.util.Optional.of(io.github.multihead.services.StatusProbe.fromResource(Keepalived.class, ID)
+    return java.util.Optional.of(io.github.multihead.services.StatusProbe.fromResource(Keepalived.class, ID).withUnits("keepalived")
         .with("MH_KEEPALIVED_IFACE", spec.network().interfaceName()));
   }
 

@@ -129,6 +129,7 @@ public final class Redis implements ManagedService {
   public java.util.Optional<io.github.multihead.services.StatusProbe> statusProbe(ClusterSpec spec) {
     RedisPhase.Topology topology = RedisPhase.Topology.of(spec);
     return java.util.Optional.of(io.github.multihead.services.StatusProbe.fromResource(Redis.class, "redis")
+        .withUnits(topology == RedisPhase.Topology.PRIMARY_REPLICA ? new String[] {"redis-server", "redis-sentinel"} : new String[] {"redis-server"})
         .with("MH_REDIS_PORT", spec.redis().port())
         .with("MH_REDIS_AUTH", RedisPhase.CLI_AUTH_PATH)
         .with("MH_REDIS_MODE", topology == RedisPhase.Topology.CLUSTER ? "cluster"

@@ -126,7 +126,8 @@ public final class Slurm implements ManagedService {
    */
   @Override
   public java.util.Optional<io.github.multihead.services.StatusProbe> statusProbe(ClusterSpec spec) {
-    return java.util.Optional.of(io.github.multihead.services.StatusProbe.fromResource(Slurm.class, ID));
+    return java.util.Optional.of(io.github.multihead.services.StatusProbe.fromResource(Slurm.class, ID)
+        .withUnits("munge", "slurmctld", "slurmd", "slurmdbd", "slurmrestd"));
   }
 
   /**

@@ -95,7 +95,8 @@ public final class Web implements ManagedService {
   /** {@code services.web} of a node's status: nginx and fcgiwrap, and this node's {@code /health} over HTTPS. */
   @Override
   public java.util.Optional<io.github.multihead.services.StatusProbe> statusProbe(ClusterSpec spec) {
-    return java.util.Optional.of(io.github.multihead.services.StatusProbe.fromResource(Web.class, "web"));
+    return java.util.Optional.of(io.github.multihead.services.StatusProbe.fromResource(Web.class, "web")
+        .withUnits("nginx", "fcgiwrap.socket"));
   }
 
   /** nginx on every web controller; a node is back when its {@code https://IP/health} answers 200. */

@@ -44,6 +44,7 @@ class StatusFragmentsTest {
   Path bin;
   Path log;
   Path script;
+  Path mountTable;
   Map<String, String> units = new LinkedHashMap<>();
 
   @BeforeEach
@@ -53,13 +54,17 @@ class StatusFragmentsTest {
     log = Files.createDirectories(tmp.resolve("log"));
     Path fixtures = Path.of("src/test/resources/fixtures/status/tools").toAbsolutePath();
     // systemctl show -p LoadState -p ActiveState -- UNIT...: one block per unit, states from $FAKE_UNITS ("u=s u=s")
-    fake("systemctl", "case \"$1\" in\n"
+    fake("systemctl", "echo \"$*\" >> " + log.resolve("systemctl") + "\ncase \"$1\" in\n"
         + "  show) shift 6; first=1; for u in \"$@\"; do [ $first = 1 ] || echo; first=0\n"
         + "    s=$(printf '%s\\n' $FAKE_UNITS | sed -n \"s/^$u=//p\")\n"
         + "    if [ -z \"$s\" ]; then printf 'LoadState=not-found\\nActiveState=inactive\\n'; else printf 'ActiveState=%s\\nLoadState=loaded\\n' \"$s\"; fi; done ;;\n"
         + "  is-enabled) exit 0 ;;\n"
         + "esac\n");
     fake("mountpoint", "exit 0\n");
+    // the mount table the GlusterFS fragment reads: the volume mounted where the spec says
+    mountTable = tmp.resolve("mountinfo");
+    Files.writeString(mountTable, "22 1 0:21 / /proc rw,nosuid - proc proc rw\n"
+        + "98 30 0:44 / " + spec.gluster().mountPoint() + " rw,relatime shared:50 - fuse.glusterfs node1:/gv0 rw\n");
     fake("ip", "echo \"2: eth0    inet 192.168.1.101/24 brd 192.168.1.255 scope global eth0\"\n"
         + "echo \"2: eth0    inet 192.168.1.100/24 scope global secondary eth0\"\n");
     fake("mysql", "echo \"$@\" >> " + log.resolve("mysql") + "\ncat " + fixtures.resolve("mysql-wsrep-status.txt") + "\n");
@@ -95,7 +100,8 @@ class StatusFragmentsTest {
     List<ManagedService> services = new ArrayList<>();
     for (ManagedService s : StatusCollectorTest.SERVICES) {
       services.add(s.id().equals("redis") ? withVariable(s, "MH_REDIS_AUTH", conf.toString())
-          : s.id().equals("glusterfs") ? withVariable(s, "MH_GLUSTER_BRICK", brick.toString()) : s);
+          : s.id().equals("glusterfs") ? withVariable(withVariable(s, "MH_GLUSTER_BRICK", brick.toString()),
+              "MH_MOUNT_TABLE", mountTable.toString()) : s);
     }
     Controller c = spec.controller("server1").orElseThrow();
     script = tmp.resolve("status-collect");
@@ -252,5 +258,96 @@ class StatusFragmentsTest {
       JsonNode j = probe(key, "");
       assertEquals("down", j.path("state").asText(), key + ": " + j);
     }
+  }
+
+  @Test
+  void glusterNotMountedIsDegradedAndSaysSo() throws IOException {
+    Files.writeString(mountTable, "22 1 0:21 / /proc rw,nosuid - proc proc rw\n"
+        + "98 30 0:44 / " + spec.gluster().mountPoint() + "2 rw,relatime shared:50 - fuse.glusterfs node1:/gv0 rw\n");
+    JsonNode g = probe("glusterfs", "glusterd=active");
+    assertFalse(g.path("mounted").asBoolean(), g.toString());
+    assertEquals("degraded", g.path("state").asText());
+    assertTrue(g.path("summary").asText().endsWith(", NOT mounted"), g.toString());
+  }
+
+  /** The same services, each with {@code probe} in place of its own (keyed by its id). */
+  private static List<ManagedService> withProbes(Map<String, StatusProbe> probes) {
+    List<ManagedService> out = new ArrayList<>();
+    for (ManagedService s : StatusCollectorTest.SERVICES) {
+      StatusProbe p = probes.get(s.id());
+      out.add(p == null ? s : new ManagedService() {
+        @Override
+        public String id() {
+          return s.id();
+        }
+
+        @Override
+        public Service service() {
+          return s.service();
+        }
+
+        @Override
+        public Phase phase() {
+          return s.phase();
+        }
+
+        @Override
+        public Map<Integer, Set<String>> ports(ClusterSpec spec, Controller controller) {
+          return s.ports(spec, controller);
+        }
+
+        @Override
+        public List<HealthCheck> verification(ClusterSpec spec) {
+          return s.verification(spec);
+        }
+
+        @Override
+        public Optional<StatusProbe> statusProbe(ClusterSpec spec) {
+          return Optional.of(p);
+        }
+      });
+    }
+    return out;
+  }
+
+  @Test
+  void theReportShapesEveryFragmentInOneJqAndReportsFailedOrCutOffFragmentsDown() throws IOException {
+    // a jq that counts its starts, in front of the real one
+    Path starts = log.resolve("jq-starts");
+    fake("jq", "echo x >> " + starts + "\nexec " + StatusCollectorTest.jq() + " \"$@\"\n");
+    Map<String, StatusProbe> probes = new LinkedHashMap<>();
+    // a shaped fragment: sections in, its object out
+    probes.put("galera", StatusProbe.of("galera", "mh_put units \"$(mh_units mariadb)\"\nmh_put answer \"$MH_ANSWER\"\n")
+        .with("MH_ANSWER", "forty two").withUnits("mariadb", "keepalived")
+        .withShape("(.units | fromjson) as $u | {state: \"ok\", summary: .answer, units: $u}"));
+    // a fragment that prints its JSON itself (no shape), and exits early
+    probes.put("glusterfs", StatusProbe.of("glusterfs", "printf '%s\\n' '{\"state\":\"degraded\",\"summary\":\"by hand\",\"units\":{}}'\nexit 0\necho never\n"));
+    // a fragment that fails, one whose shape fails, one cut off by the watchdog after 5 s
+    probes.put("redis", StatusProbe.of("redis", "mh_put a b\nexit 3\n").withShape("{state: \"ok\", summary: .a, units: {}}"));
+    probes.put("slurm", StatusProbe.of("slurm", "mh_put a b\n").withShape("{state: (.a | fromjson), summary: \"\", units: {}}"));
+    probes.put("keepalived", StatusProbe.of("keepalived", "mh_put a b\nsleep 30\nmh_put c d\n")
+        .withShape("{state: \"ok\", summary: .a, units: {}}"));
+    Controller c = spec.controller("server1").orElseThrow();
+    Files.writeString(script, StatusCollector.collectScript(spec, c, withProbes(probes)).redacted());
+    long t0 = System.nanoTime();
+    String out = StatusCollectorTest.run(List.of("/bin/sh", script.toString(), "--report"), "",
+        Map.of("PATH", bin + ":/usr/bin:/bin", "FAKE_UNITS", "mariadb=active"));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    JsonNode r = JSON.readTree(out);
+    JsonNode svc = r.path("services");
+    assertEquals("ok", svc.path("galera").path("state").asText(), out);
+    assertEquals("forty two", svc.path("galera").path("summary").asText());
+    assertEquals("active", svc.path("galera").path("units").path("mariadb").asText());
+    assertEquals("by hand", svc.path("glusterfs").path("summary").asText(), out);
+    String noOutput = "status probe gave no valid output (failed or timed out after 5 s)";
+    for (String k : List.of("redis", "slurm", "keepalived")) {
+      assertEquals("down", svc.path(k).path("state").asText(), k + ": " + out);
+      assertEquals(noOutput, svc.path(k).path("summary").asText(), k + ": " + out);
+    }
+    assertEquals(List.of("x"), Files.readAllLines(starts), "one jq for the whole report");
+    assertEquals(List.of("show -p LoadState -p ActiveState -- mariadb keepalived nginx fcgiwrap.socket"), Files.readAllLines(log.resolve("systemctl")),
+        "one systemctl call for the declared units (web's too), read by every fragment's mh_units");
+    assertTrue(ms >= 4_500 && ms < 15_000, "the watchdog cut the sleeping fragment off after 5 s: " + ms + " ms");
+    assertTrue(r.path("collect_ms").asLong() >= 4_500, out);
   }
 }
