@@ -83,15 +83,15 @@ start=$(date +%s%N)
 now=${start%?????????}
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
-# every fragment at once, each in a subshell of its own (a fork: no new shell to start), cut off
-# after 5 s by one watchdog; its exit status says whether it finished ("@@done" then ends its
-# output: a fragment that failed or was cut off is reported down)
 # every declared unit's state, in one systemctl call, for the fragments' mh_units
 MH_UNIT_STATES=
 if [ -n "$MH_UNITS" ]; then
   # shellcheck disable=SC2086 # unit names, split on purpose
   MH_UNIT_STATES=$(mh_unit_states $MH_UNITS)
 fi
+# every fragment at once, each in a subshell of its own (a fork: no new shell to start), cut off
+# after 5 s by one watchdog; its exit status says whether it finished ("@@done" then ends its
+# output: a fragment that failed or was cut off is reported down)
 set --
 for p in $MH_PROBES; do
   "probe_$p" >"$tmp/$p.out" 2>/dev/null </dev/null &

@@ -115,6 +115,12 @@ class StatusFragmentsTest {
   }
 
   private static ManagedService withVariable(ManagedService s, String name, String value) {
+    return withStatusProbe(s, spec -> s.statusProbe(spec).map(p -> p.with(name, value)));
+  }
+
+  /** {@code s} with {@code probe} answering {@link ManagedService#statusProbe}; the rest is s's. */
+  private static ManagedService withStatusProbe(ManagedService s,
+      java.util.function.Function<ClusterSpec, Optional<StatusProbe>> probe) {
     return new ManagedService() {
       @Override
       public String id() {
@@ -143,10 +149,11 @@ class StatusFragmentsTest {
 
       @Override
       public Optional<StatusProbe> statusProbe(ClusterSpec spec) {
-        return s.statusProbe(spec).map(p -> p.with(name, value));
+        return probe.apply(spec);
       }
     };
   }
+
 
   private JsonNode probe(String key, String fakeUnits) throws IOException {
     return probe(key, fakeUnits, Map.of());
@@ -275,37 +282,7 @@ class StatusFragmentsTest {
     List<ManagedService> out = new ArrayList<>();
     for (ManagedService s : StatusCollectorTest.SERVICES) {
       StatusProbe p = probes.get(s.id());
-      out.add(p == null ? s : new ManagedService() {
-        @Override
-        public String id() {
-          return s.id();
-        }
-
-        @Override
-        public Service service() {
-          return s.service();
-        }
-
-        @Override
-        public Phase phase() {
-          return s.phase();
-        }
-
-        @Override
-        public Map<Integer, Set<String>> ports(ClusterSpec spec, Controller controller) {
-          return s.ports(spec, controller);
-        }
-
-        @Override
-        public List<HealthCheck> verification(ClusterSpec spec) {
-          return s.verification(spec);
-        }
-
-        @Override
-        public Optional<StatusProbe> statusProbe(ClusterSpec spec) {
-          return Optional.of(p);
-        }
-      });
+      out.add(p == null ? s : withStatusProbe(s, spec -> Optional.of(p)));
     }
     return out;
   }
