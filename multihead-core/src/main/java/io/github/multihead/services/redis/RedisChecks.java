@@ -35,6 +35,7 @@ final class RedisChecks {
         return List.of(answers().withTimeout(settle), dataPath(false));
       case PRIMARY_REPLICA:
         return List.of(replicating().withTimeout(settle), sentinelsReady().withTimeout(settle),
+            sentinelsKnowReplicas().withTimeout(settle.plus(Duration.ofSeconds(10)), Duration.ofSeconds(1)),
             replicatedDataPath().withTimeout(Duration.ofSeconds(10)));
       default:
         return List.of(clusterHealthy().withTimeout(settle), dataPath(true));
@@ -206,6 +207,35 @@ final class RedisChecks {
   static HealthCheck sentinelsReady() {
     return onEachNode("Sentinel reaches quorum and failover authorization on every node",
         (ctx, node) -> RedisProbes.sentinelQuorum(node, ctx.spec().redis().password()), (ctx, ok) -> Optional.empty());
+  }
+
+  /**
+   * On every node: its Sentinel knows the replica and the other sentinel. A sentinel learns the
+   * replicas only from the master's {@code INFO}, every 10 s; one that started after its last look
+   * knows none, and when it wins the election for a failover it aborts it ("no good slave"; the
+   * next attempt comes twice the failover-timeout later). CKQUORUM does not check replicas.
+   */
+  static HealthCheck sentinelsKnowReplicas() {
+    return onEachNode("every Sentinel knows the replica and the other sentinel",
+        (ctx, node) -> RedisProbes.sentinelMaster(node, ctx.spec().redis().password()), (ctx, fields) -> {
+          int others = ctx.nodes().size() - 1;
+          List<String> wrong = new ArrayList<>();
+          for (String field : List.of("num-slaves", "num-other-sentinels")) {
+            int known = parseCount(fields.get(field));
+            if (known < others) {
+              wrong.add(field + " " + known + ", wanted " + others);
+            }
+          }
+          return wrong.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", wrong));
+        });
+  }
+
+  private static int parseCount(String value) {
+    try {
+      return value == null ? 0 : Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   /** Two redis controllers: a key set through the primary is read through the replica, then deleted. */

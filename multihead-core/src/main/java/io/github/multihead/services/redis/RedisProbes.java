@@ -9,7 +9,9 @@ import io.github.multihead.spec.Secret;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The Redis commands the phase runs and the typed probes built on them. Every {@code redis-cli}
@@ -72,6 +74,25 @@ final class RedisProbes {
             throw new IllegalArgumentException("'" + (out.isEmpty() ? r.stderrTail() : out) + "'");
           }
           return out;
+        });
+  }
+
+  /**
+   * {@code SENTINEL MASTER name} on the node's Sentinel: its fields ({@code num-slaves},
+   * {@code num-other-sentinels}, {@code flags}…) by name. Fails on anything but the field list.
+   */
+  static Probe<Map<String, String>> sentinelMaster(Node node, Secret password) {
+    return Probe.of("Sentinel MASTER", cli(node.address(), Redis.SENTINEL_PORT, password, "SENTINEL", "MASTER",
+        SentinelConfig.MASTER_NAME), r -> {
+          String[] lines = r.stdout().strip().split("\r?\n");
+          if (lines.length < 2 || lines.length % 2 != 0 || !lines[0].equals("name")) {
+            throw new IllegalArgumentException("'" + (r.stdout().isBlank() ? r.stderrTail() : lines[0]) + "'");
+          }
+          Map<String, String> fields = new LinkedHashMap<>();
+          for (int i = 0; i < lines.length; i += 2) {
+            fields.put(lines[i], lines[i + 1]);
+          }
+          return fields;
         });
   }
 

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -39,6 +40,8 @@ final class FakeRedis {
   final Map<String, Boolean> clusterMode = new ConcurrentHashMap<>();
   final Map<String, Integer> restarts = new ConcurrentHashMap<>();
   final Map<String, Integer> sentinelRestarts = new ConcurrentHashMap<>();
+  /** Hosts whose sentinel has not seen the replicas yet (it started after the master's last INFO). */
+  final Set<String> sentinelBlind = ConcurrentHashMap.newKeySet();
   final Map<String, Boolean> sentinelRunning = new ConcurrentHashMap<>();
   /** host → the address it replicates from (absent: a master). */
   final Map<String, String> replicaOf = new ConcurrentHashMap<>();
@@ -189,6 +192,13 @@ final class FakeRedis {
     if (port.equals("26379")) {
       boolean ours = sentinelRestarts.getOrDefault(host, 0) > 0
           && mock.file(host, SentinelConfig.PATH).orElse("").contains("sentinel monitor multihead ");
+      if (ours && args.equals(List.of("SENTINEL", "MASTER", "multihead"))) {
+        // a sentinel knows the replicas it saw in the master's INFO (sentinelSees), and the others
+        long others = sentinelRestarts.keySet().stream().filter(h -> !h.equals(host)).count();
+        return CommandResult.success(fixture("sentinel-master.txt")
+            .replace("num-slaves\n1\n", "num-slaves\n" + (sentinelBlind.contains(host) ? 0 : replicaOf.size()) + "\n")
+            .replace("num-other-sentinels\n1\n", "num-other-sentinels\n" + others + "\n"));
+      }
       if (!ours || !args.equals(List.of("SENTINEL", "CKQUORUM", "multihead"))) {
         return CommandResult.success("ERR No such master with that name\n");
       }

@@ -81,6 +81,21 @@ class RedisReplicatedTest {
   }
 
   @Test
+  void aSentinelThatHasNotSeenTheReplicaFailsThePhase() {
+    // server2's sentinel started after the master's last INFO: it knows no replica, and were it
+    // elected for a failover it would abort it ("no good slave") — the phase does not pass
+    ClusterSpec spec = twoNodes(TestSpecs.SEED_ENV);
+    FakeRedis world = new FakeRedis(spec, "Redis123!@#");
+    world.sentinelBlind.add("server2");
+    MultiheadException blind = assertThrows(MultiheadException.class, () -> cluster(world).deploy());
+    assertTrue(blind.getMessage().startsWith("phase 3 'Redis': postcondition 'every Sentinel knows the replica and the "
+        + "other sentinel' failed: server2: num-slaves 0, wanted 1 (still failing after "), blind.getMessage());
+    world.sentinelBlind.clear();
+    RunReport seen = cluster(world).deploy();
+    assertTrue(seen.postconditions().stream().allMatch(p -> p.result().passed()), seen.postconditions().toString());
+  }
+
+  @Test
   void afterAFailoverTheSentinelsPrimaryStaysPrimary() {
     ClusterSpec spec = twoNodes(TestSpecs.SEED_ENV);
     FakeRedis world = new FakeRedis(spec, "Redis123!@#");

@@ -33,6 +33,20 @@ class ReplicationInfoTest {
   }
 
   @Test
+  void whatASentinelKnowsOfItsMaster() {
+    io.github.multihead.exec.Node n = io.github.multihead.exec.Node.of("n", "10.0.0.1");
+    java.util.Map<String, String> fields = RedisProbes.sentinelMaster(n, io.github.multihead.spec.Secret.of("x"))
+        .parse(io.github.multihead.exec.CommandResult.success(fixture("sentinel-master.txt")));
+    assertEquals("multihead", fields.get("name"));
+    assertEquals("1", fields.get("num-slaves"));
+    assertEquals("1", fields.get("num-other-sentinels"));
+    assertEquals("master", fields.get("flags"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RedisProbes.sentinelMaster(n,
+        io.github.multihead.spec.Secret.of("x")).parse(io.github.multihead.exec.CommandResult.success(fixture("noauth.txt"))));
+    assertEquals("'NOAUTH Authentication required.'", e.getMessage());
+  }
+
+  @Test
   void anErrorReplyIsNotReplicationInfo() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ReplicationInfo.parse(fixture("noauth.txt")));
     assertEquals("no role in the reply: 'NOAUTH Authentication required.'", e.getMessage());
