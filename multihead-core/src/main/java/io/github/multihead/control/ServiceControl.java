@@ -386,6 +386,30 @@ public final class ServiceControl {
     return Command.of(argv).withSudo().withTimeout(Duration.ofMinutes(10));
   }
 
+  /** $@ units: each one's state and the last lines of its journal, on one line. */
+  static final String UNITS_REPORT = "for u in \"$@\"; do s=$(systemctl is-active \"$u\" 2>/dev/null); "
+      + "j=$(journalctl -u \"$u\" -n 3 --no-pager -o cat 2>/dev/null | cut -c1-160 | tr '\\n' '|'); "
+      + "printf '%s %s (journal ends: %s); ' \"$u\" \"${s:-unknown}\" \"${j%|}\"; done\n";
+
+  /**
+   * After a wait in vain: "; its units: slurmctld active (journal ends: …); …" — what a unit that
+   * runs but does not answer, or that died after systemd started it, said last. Empty when the node
+   * cannot tell.
+   */
+  private String unitsReport(Node n, List<String> units) {
+    if (units.isEmpty()) {
+      return "";
+    }
+    try {
+      CommandResult r = transport.executor(n).run(Command.shell(UNITS_REPORT, units.toArray(String[]::new))
+          .withSudo().asReadOnly().withTimeout(Duration.ofSeconds(20)));
+      String out = r.stdout().strip().replaceAll(";$", "");
+      return out.isEmpty() ? "" : "; its units: " + redactor.redact(out);
+    } catch (TransportException e) {
+      return "";
+    }
+  }
+
   /** Empty when {@code c}'s part on {@code n} is ready; else why not. */
   private Optional<String> readiness(Controlled c, Node n) {
     try {
@@ -491,8 +515,13 @@ public final class ServiceControl {
     /** Polls the service's readiness on {@code n} until it holds or its timeout passes. */
     boolean await(Node n, Controlled c) {
       Duration timeout = c.lifecycle().readyTimeout();
-      return step(n.hostname(), "wait until " + c.id() + " is back (at most " + timeout.toSeconds() + " s)",
-          () -> poll(timeout, () -> readiness(c, n)));
+      return step(n.hostname(), "wait until " + c.id() + " is back (at most " + timeout.toSeconds() + " s)", () -> {
+        try {
+          return poll(timeout, () -> readiness(c, n));
+        } catch (Failed f) {
+          throw new Failed(f.getMessage() + unitsReport(n, c.lifecycle().units(n)));
+        }
+      });
     }
 
     boolean awaitHeldElsewhere(Node n, Controlled h, String what) {

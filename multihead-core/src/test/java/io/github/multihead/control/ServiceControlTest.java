@@ -157,8 +157,8 @@ class ServiceControlTest {
     broken = "server2 nginx";
     ControlReport r = control.start(ControlOptions.all().services("web"));
     assertFalse(r.succeeded());
-    assertEquals("FAILED server2: wait until web is back (at most 60 s) — not so after 60 s: /health answered 502 (60.0 s)",
-        r.failure().orElseThrow());
+    assertEquals("FAILED server2: wait until web is back (at most 60 s) — not so after 60 s: /health answered 502; "
+        + "its units: nginx failed (journal ends: Started nginx.|nginx exited) (60.0 s)", r.failure().orElseThrow());
     assertFalse(r.steps().stream().anyMatch(s -> s.node().equals("server3") && s.what().startsWith("wait")), r.toString());
   }
 
@@ -238,6 +238,14 @@ class ServiceControlTest {
       return Boolean.TRUE.equals(u.get(argv.get(argv.size() - 1))) ? ok("") : fail("");
     }
     String script = argv.get(2);
+    if (script.contains("journalctl -u")) {
+      StringBuilder out = new StringBuilder();
+      for (String unit : argv.subList(4, argv.size())) {
+        out.append(unit).append(Boolean.TRUE.equals(u.get(unit)) ? " active" : " failed")
+            .append(" (journal ends: Started ").append(unit).append(".|").append(unit).append(" exited); ");
+      }
+      return ok(out.toString());
+    }
     if (script.contains("wsrep")) {
       long up = HOSTS.stream().filter(h -> units.get(h).get("mariadb")).count();
       return up == 3 ? ok("") : fail("state Synced, Primary, size " + up + " of 3");
