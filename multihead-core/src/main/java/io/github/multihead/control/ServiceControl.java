@@ -6,6 +6,7 @@ import io.github.multihead.exec.CommandResult;
 import io.github.multihead.exec.Node;
 import io.github.multihead.exec.Transport;
 import io.github.multihead.exec.TransportException;
+import io.github.multihead.internal.services.Units;
 import io.github.multihead.internal.text.Redactor;
 import io.github.multihead.plan.Phase;
 import io.github.multihead.plan.RunReport;
@@ -386,28 +387,24 @@ public final class ServiceControl {
     return Command.of(argv).withSudo().withTimeout(Duration.ofMinutes(10));
   }
 
-  /** $@ units: each one's state and the last lines of its journal, on one line. */
-  static final String UNITS_REPORT = "for u in \"$@\"; do s=$(systemctl is-active \"$u\" 2>/dev/null); "
-      + "j=$(journalctl -u \"$u\" -n 3 --no-pager -o cat 2>/dev/null | cut -c1-160 | tr '\\n' '|'); "
-      + "printf '%s %s (journal ends: %s); ' \"$u\" \"${s:-unknown}\" \"${j%|}\"; done\n";
-
   /**
    * After a wait in vain: "; its units: slurmctld active (journal ends: …); …" — what a unit that
    * runs but does not answer, or that died after systemd started it, said last. Empty when the node
    * cannot tell.
    */
   private String unitsReport(Node n, List<String> units) {
-    if (units.isEmpty()) {
-      return "";
-    }
+    List<String> parts = new ArrayList<>();
     try {
-      CommandResult r = transport.executor(n).run(Command.shell(UNITS_REPORT, units.toArray(String[]::new))
-          .withSudo().asReadOnly().withTimeout(Duration.ofSeconds(20)));
-      String out = r.stdout().strip().replaceAll(";$", "");
-      return out.isEmpty() ? "" : "; its units: " + redactor.redact(out);
+      for (String u : units) {
+        Units.StateAndJournal s = Units.StateAndJournal.parse(transport.executor(n)
+            .run(Units.stateAndJournal(u, true).withSudo().withTimeout(Duration.ofSeconds(20))).stdout());
+        parts.add(u + " " + (s.state().isEmpty() ? "unknown" : s.state()) + " (journal ends: "
+            + String.join("|", s.journal()) + ")");
+      }
     } catch (TransportException e) {
       return "";
     }
+    return parts.isEmpty() ? "" : "; its units: " + redactor.redact(String.join("; ", parts));
   }
 
   /** Empty when {@code c}'s part on {@code n} is ready; else why not. */

@@ -16,7 +16,33 @@ public final class Units {
           + "for f in \"$@\"; do m=$(stat -c %.9Y -- \"$f\") || exit 1; "
           + "awk -v m=\"$m\" -v s=\"$s\" 'BEGIN { exit !(m < s) }' || exit 1; done";
 
+  // $1 unit, $2 "all" or nothing: its state as "systemctl is-active" prints it, then the last lines
+  // of its journal — when it is not active, or always with "all"
+  private static final String STATE_AND_JOURNAL = "s=$(systemctl is-active -- \"$1\"); printf '%s\\n' \"$s\"; "
+      + "if [ \"$s\" != active ] || [ \"${2:-}\" = all ]; then "
+      + "journalctl -u \"$1\" -n 3 --no-pager -o cat 2>/dev/null | cut -c1-200; fi";
+
   private Units() {}
+
+  /** A unit's state as {@code systemctl is-active} prints it, and the last lines of its journal (maybe none). */
+  public record StateAndJournal(String state, List<String> journal) {
+    /** Reads the output of {@link #stateAndJournal}; state "" when systemd said nothing. */
+    public static StateAndJournal parse(String stdout) {
+      List<String> lines = stdout.strip().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+      return lines.isEmpty() ? new StateAndJournal("", List.of())
+          : new StateAndJournal(lines.get(0), lines.subList(1, lines.size()));
+    }
+  }
+
+  /**
+   * Read-only: {@code unit}'s state and the last three lines of its journal — only when it is not
+   * active, or also when it is with {@code evenWhenActive} (a daemon that runs but does not answer).
+   * Parse with {@link StateAndJournal#parse}.
+   */
+  public static Command stateAndJournal(String unit, boolean evenWhenActive) {
+    return (evenWhenActive ? Command.shell(STATE_AND_JOURNAL, unit, "all") : Command.shell(STATE_AND_JOURNAL, unit))
+        .asReadOnly();
+  }
 
   /**
    * Exits 0 when {@code unit} is active and became active after every one of {@code files} last

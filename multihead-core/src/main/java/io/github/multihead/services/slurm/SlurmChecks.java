@@ -5,6 +5,7 @@ import io.github.multihead.exec.CommandResult;
 import io.github.multihead.exec.Node;
 import io.github.multihead.exec.TransportException;
 import io.github.multihead.internal.services.NodeScope;
+import io.github.multihead.internal.services.Units;
 import io.github.multihead.plan.HealthCheck;
 import io.github.multihead.plan.HealthChecks;
 import io.github.multihead.plan.HealthContext;
@@ -45,22 +46,15 @@ final class SlurmChecks {
     return NodeScope::computeNodes;
   }
 
-  // $1 unit: its state as "systemctl is-active" prints it; when not active, the last lines of its journal
-  private static final String STATE_AND_WHY = "s=$(systemctl is-active -- \"$1\"); printf '%s\\n' \"$s\"; "
-      + "[ \"$s\" = active ] || journalctl -u \"$1\" -n 3 --no-pager -o cat 2>/dev/null | cut -c1-200";
-
   /**
    * The unit's state as {@code systemctl is-active} prints it ({@code active}, {@code failed},
    * {@code activating}…) and, when it is not active, the last three lines of its journal joined
    * with " | " after a "; " (a daemon that exited says why there: "fatal: CLUSTER NAME MISMATCH").
    */
   static Probe<String> active(String unit) {
-    return Probe.of(unit + " active", Command.shell(STATE_AND_WHY, unit), r -> {
-      List<String> lines = r.stdout().strip().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
-      if (lines.isEmpty()) {
-        return "";
-      }
-      return lines.size() == 1 ? lines.get(0) : lines.get(0) + "; " + String.join(" | ", lines.subList(1, lines.size()));
+    return Probe.of(unit + " active", Units.stateAndJournal(unit, false), r -> {
+      Units.StateAndJournal s = Units.StateAndJournal.parse(r.stdout());
+      return s.journal().isEmpty() ? s.state() : s.state() + "; " + String.join(" | ", s.journal());
     });
   }
 
